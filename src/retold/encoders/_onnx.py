@@ -1,0 +1,86 @@
+"""The contextual tier: all-MiniLM-L6-v2 as an int8 ONNX graph with pooling inside."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import numpy as np
+import numpy.typing as npt
+
+from retold.encoders._bundled import model_file, verify
+from retold.errors import ModelError
+
+logger = logging.getLogger(__name__)
+
+BATCH_SIZE = 32
+MAX_TOKENS = 256
+
+
+class OnnxEncoder:
+    """Sentence embeddings from an ONNX graph whose output is already pooled and normalised.
+
+    Sentences are sorted by length before batching so that padding stays small.
+    """
+
+    def __init__(self, name: str, model_path: Path, tokenizer_path: Path, *, threads: int = 0) -> None:
+        import onnxruntime
+        from tokenizers import Tokenizer
+
+        self._name = name
+        try:
+            self._tokenizer = Tokenizer.from_file(str(tokenizer_path))
+            options = onnxruntime.SessionOptions()
+            options.intra_op_num_threads = threads
+            options.inter_op_num_threads = 1
+            options.log_severity_level = 3
+            self._session = onnxruntime.InferenceSession(
+                str(model_path), options, providers=["CPUExecutionProvider"]
+            )
+        except Exception as exc:  # onnxruntime and tokenizers raise bare exceptions
+            raise ModelError(f"cannot load the model '{name}' from {model_path.parent}: {exc}") from exc
+        self._tokenizer.enable_truncation(MAX_TOKENS)
+        self._tokenizer.no_padding()
+        self._inputs = {i.name for i in self._session.get_inputs()}
+        self._dimensions = int(self._session.get_outputs()[0].shape[-1])
+
+    @classmethod
+    def bundled(cls, name: str, *, threads: int = 0) -> OnnxEncoder:
+        model = model_file(name, "model.onnx")
+        tokenizer = model_file(name, "tokenizer.json")
+        try:
+            return cls(name, model, tokenizer, threads=threads)
+        except ModelError:
+            verify(name)  # says "corrupt" when the data is damaged
+            raise
+
+    @property
+    def name(self) -> str:
+        return self._name
+
+    @property
+    def dimensions(self) -> int:
+        return self._dimensions
+
+    def encode(self, texts: list[str]) -> npt.NDArray[np.float32]:
+        out = np.zeros((len(texts), self._dimensions), dtype=np.float32)
+        if not texts:
+            return out
+        encodings = self._tokenizer.encode_batch(list(texts))
+        order = np.argsort([len(e.ids) for e in encodings], kind="stable")
+        for start in range(0, len(order), BATCH_SIZE):
+            rows = order[start : start + BATCH_SIZE]
+            width = max(len(encodings[r].ids) for r in rows)
+            ids = np.zeros((len(rows), width), dtype=np.int64)
+            mask = np.zeros((len(rows), width), dtype=np.int64)
+            types = np.zeros((len(rows), width), dtype=np.int64)
+            for k, r in enumerate(rows):
+                enc = encodings[r]
+                n = len(enc.ids)
+                ids[k, :n] = enc.ids
+                mask[k, :n] = 1
+                types[k, :n] = enc.type_ids
+            feed = {"input_ids": ids, "attention_mask": mask, "token_type_ids": types}
+            (vectors,) = self._session.run(None, {k: v for k, v in feed.items() if k in self._inputs})
+            out[rows] = vectors
+        return out

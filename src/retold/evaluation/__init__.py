@@ -1,0 +1,1 @@
+"""Measuring retold: labelled pairs from development data, calibration, metrics."""

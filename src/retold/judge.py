@@ -1,0 +1,226 @@
+"""Judge a pair: alignment structure → calibrated probability of reuse → verdict.
+
+A rewrite follows its source sentence after sentence; independent coverage of
+the same event shares topic and facts but not that structure. The features are
+therefore about structure (coverage of each side, order of the links, share
+of the shorter side explained, strength of the links) and deliberately not
+about length: in the development data rewrites are shorter than independent
+texts, a confound that says nothing about reuse.
+
+The probability is a logistic model whose weights and threshold are fitted per
+encoder (``retold calibrate``, or ``scripts/calibrate.py`` for the shipped ones)
+and stored as JSON beside this module.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass
+from importlib import resources
+from typing import Literal
+
+import numpy as np
+
+from retold.align import Alignment, Representation, coverage
+from retold.errors import CalibrationError
+
+__all__ = [
+    "FEATURES",
+    "Calibration",
+    "Judgement",
+    "Verdict",
+    "features",
+    "judge",
+    "load_calibration",
+]
+
+Verdict = Literal["near_duplicate", "rewrite", "partial_reuse", "related", "unrelated"]
+REUSE_VERDICTS: tuple[Verdict, ...] = ("near_duplicate", "rewrite", "partial_reuse")
+
+FEATURES = (
+    "coverage_max",  # coverage of the better-covered side
+    "coverage_min",
+    "order",  # share of links on the longest in-order chain
+    "linked_share",  # linked sentences of the shorter side / its sentences
+    "link_similarity",  # mean similarity of links
+    "largest_passage",  # share of the shorter side inside the largest passage
+    "document_cosine",  # cosine of mean sentence embeddings (topic)
+    "best_passage_links",  # log(1 + links of the largest passage): reuse inside long texts
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Calibration:
+    """A fitted judge for one encoder.
+
+    Attributes:
+        model: the encoder's name the calibration belongs to.
+        coefficients: one weight per name in ``FEATURES``.
+        intercept: the logistic model's bias.
+        threshold: probability at or above which the verdict is reuse.
+        related_cosine: below the threshold, ``related`` needs at least this document cosine.
+        near_duplicate_coverage: both sides covered at least this much ...
+        near_duplicate_lexical: ... by passages this close in wording (verbatim or light edit share).
+        rewrite_coverage: a reuse verdict with this coverage of one side is a rewrite, else partial.
+        fitted_on: what the calibration was fitted on, in words.
+    """
+
+    model: str
+    coefficients: tuple[float, ...]
+    intercept: float
+    threshold: float = 0.5
+    related_cosine: float = 0.45
+    near_duplicate_coverage: float = 0.85
+    near_duplicate_lexical: float = 0.8
+    rewrite_coverage: float = 0.5
+    fitted_on: str = ""
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "model": self.model,
+            "features": list(FEATURES),
+            "coefficients": list(self.coefficients),
+            "intercept": self.intercept,
+            "threshold": self.threshold,
+            "related_cosine": self.related_cosine,
+            "near_duplicate_coverage": self.near_duplicate_coverage,
+            "near_duplicate_lexical": self.near_duplicate_lexical,
+            "rewrite_coverage": self.rewrite_coverage,
+            "fitted_on": self.fitted_on,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, object]) -> Calibration:
+        try:
+            if list(data["features"]) != list(FEATURES):  # type: ignore[call-overload]
+                raise CalibrationError(
+                    f"the calibration of '{data.get('model')}' uses other features than this "
+                    "version of retold; re-run retold calibrate"
+                )
+            return cls(
+                model=str(data["model"]),
+                coefficients=tuple(float(c) for c in data["coefficients"]),  # type: ignore[attr-defined]
+                intercept=float(data["intercept"]),  # type: ignore[arg-type]
+                threshold=float(data["threshold"]),  # type: ignore[arg-type]
+                related_cosine=float(data["related_cosine"]),  # type: ignore[arg-type]
+                near_duplicate_coverage=float(data["near_duplicate_coverage"]),  # type: ignore[arg-type]
+                near_duplicate_lexical=float(data["near_duplicate_lexical"]),  # type: ignore[arg-type]
+                rewrite_coverage=float(data["rewrite_coverage"]),  # type: ignore[arg-type]
+                fitted_on=str(data.get("fitted_on", "")),
+            )
+        except (KeyError, TypeError, ValueError) as exc:
+            raise CalibrationError(f"malformed calibration: {exc}") from exc
+
+
+def load_calibration(model: str) -> Calibration:
+    """The shipped calibration of a bundled model.
+
+    Raises:
+        CalibrationError: no calibration was shipped for ``model``.
+    """
+    name = model.replace("/", "__") + ".json"
+    path = resources.files("retold") / "calibrations" / name
+    if not path.is_file():
+        raise CalibrationError(f"no calibration for the model '{model}'; run retold calibrate")
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError) as exc:
+        raise CalibrationError(f"cannot read the calibration {name}: {exc}") from exc
+    return Calibration.from_dict(data)
+
+
+@dataclass(frozen=True, slots=True)
+class Judgement:
+    verdict: Verdict
+    score: float
+    coverage_a: float
+    coverage_b: float
+    features: dict[str, float]
+
+
+def _longest_chain(pairs: list[tuple[int, int]]) -> int:
+    """Length of the longest chain non-decreasing in both indices (patience sort on j)."""
+    import bisect
+
+    tails: list[int] = []
+    for _, j in sorted(pairs):
+        k = bisect.bisect_right(tails, j)
+        if k == len(tails):
+            tails.append(j)
+        else:
+            tails[k] = j
+    return len(tails)
+
+
+def features(a: Representation, b: Representation, alignment: Alignment) -> dict[str, float]:
+    """The judge's inputs for one aligned pair (see ``FEATURES``)."""
+    links = alignment.links
+    cov_a = coverage(a.sentences, [p.a for p in alignment.passages])
+    cov_b = coverage(b.sentences, [p.b for p in alignment.passages])
+    shorter, shorter_side = (a, "a") if len(a.sentences) <= len(b.sentences) else (b, "b")
+    linked = {link.a_index if shorter_side == "a" else link.b_index for link in links}
+    pairs = [(link.a_index, link.b_index) for link in links]
+    largest = 0.0
+    for passage in alignment.passages:
+        span = passage.a if shorter_side == "a" else passage.b
+        largest = max(largest, coverage(shorter.sentences, [span]))
+    if len(a.sentences) and len(b.sentences):
+        mean_a = a.embeddings.mean(axis=0)
+        mean_b = b.embeddings.mean(axis=0)
+        denom = float(np.linalg.norm(mean_a) * np.linalg.norm(mean_b))
+        doc_cos = float(mean_a @ mean_b) / denom if denom > 0 else 0.0
+    else:
+        doc_cos = 0.0
+    return {
+        "coverage_max": max(cov_a, cov_b),
+        "coverage_min": min(cov_a, cov_b),
+        "order": _longest_chain(pairs) / len(pairs) if len(pairs) >= 2 else 0.0,
+        "linked_share": len(linked) / len(shorter.sentences) if shorter.sentences else 0.0,
+        "link_similarity": float(np.mean([link.similarity for link in links])) if links else 0.0,
+        "largest_passage": largest,
+        "document_cosine": doc_cos,
+        "best_passage_links": math.log1p(max((len(p.links) for p in alignment.passages), default=0)),
+        "_coverage_a": cov_a,
+        "_coverage_b": cov_b,
+    }
+
+
+def probability(values: dict[str, float], calibration: Calibration) -> float:
+    z = calibration.intercept + sum(
+        w * values[name] for w, name in zip(calibration.coefficients, FEATURES, strict=True)
+    )
+    return 1.0 / (1.0 + math.exp(-max(-60.0, min(60.0, z))))
+
+
+def judge(
+    a: Representation, b: Representation, alignment: Alignment, calibration: Calibration
+) -> Judgement:
+    """Turn an alignment into a verdict and a calibrated score."""
+    values = features(a, b, alignment)
+    score = probability(values, calibration)
+    cov_a, cov_b = values["_coverage_a"], values["_coverage_b"]
+    verdict: Verdict
+    if score >= calibration.threshold:
+        total = sum(p.a[1] - p.a[0] + p.b[1] - p.b[0] for p in alignment.passages)
+        close = sum(
+            p.a[1] - p.a[0] + p.b[1] - p.b[0]
+            for p in alignment.passages
+            if p.kind in ("verbatim", "light_edit")
+        )
+        lexical = close / total if total else 0.0
+        if (
+            min(cov_a, cov_b) >= calibration.near_duplicate_coverage
+            and lexical >= calibration.near_duplicate_lexical
+        ):
+            verdict = "near_duplicate"
+        elif max(cov_a, cov_b) >= calibration.rewrite_coverage:
+            verdict = "rewrite"
+        else:
+            verdict = "partial_reuse"
+    elif values["document_cosine"] >= calibration.related_cosine:
+        verdict = "related"
+    else:
+        verdict = "unrelated"
+    public = {k: round(v, 4) for k, v in values.items() if not k.startswith("_")}
+    return Judgement(verdict, score, cov_a, cov_b, public)
