@@ -1,0 +1,5 @@
+"""``python -m retold``."""
+
+from retold.cli import main
+
+main()
