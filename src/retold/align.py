@@ -10,7 +10,10 @@
 3. Candidate links: each sentence's best counterpart on the other side, if
    similar enough. Taking best counterparts from both sides gives one sentence
    several links where a rewrite merged or split sentences.
-4. Passages: links close to one another in both documents are grouped. A
+4. Extension: a best counterpart below the link threshold is still linked
+   when it sits between existing links, repeatedly, so a passage grows over
+   its most heavily reworded sentences but not past its ends.
+5. Passages: links close to one another in both documents are grouped. A
    passage made of one link survives only if that link is strong: structure,
    not a single similar sentence, is the evidence of reuse.
 """
@@ -54,6 +57,8 @@ class AlignConfig:
         passage_gap: links at most this many sentences apart on both sides share a passage.
         min_relative: a one-sided best counterpart must reach this share of the
             other side's best similarity (keeps merges, drops near-misses).
+        extension_threshold: a sentence's best counterpart this similar is linked
+            when it lies between links already made (see ``_extend``).
     """
 
     lexical_weight: float = 0.3
@@ -62,6 +67,7 @@ class AlignConfig:
     strong_threshold: float = 0.68
     passage_gap: int = 3
     min_relative: float = 0.8
+    extension_threshold: float = 0.33
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,19 +122,50 @@ def _context(combined: npt.NDArray[np.float32], floor: float) -> npt.NDArray[np.
     return np.maximum(np.maximum(before, after) - floor, 0.0)
 
 
+def _best_pairs(score: npt.NDArray[np.float32]) -> set[tuple[int, int]]:
+    """Each sentence's best counterpart, from both sides."""
+    pairs = {(i, int(j)) for i, j in enumerate(score.argmax(axis=1))}
+    pairs |= {(int(i), j) for j, i in enumerate(score.argmax(axis=0))}
+    return pairs
+
+
+def _extend(
+    score: npt.NDArray[np.float32], accepted: list[tuple[int, int]], threshold: float
+) -> list[tuple[int, int]]:
+    """Add weak best-counterpart pairs that lie between accepted links, until none is left.
+
+    A pair qualifies when an accepted link lies at most two sentences before it
+    on both sides and another at most two sentences after it: filling a gap in
+    a passage, not trailing off its end (where one-sided sentences sit).
+    """
+    linked = set(accepted)
+    pending = {p for p in _best_pairs(score) if p not in linked and score[p] >= threshold}
+    window = range(0, 3)
+
+    def between(i: int, j: int) -> bool:
+        before = any((i - di, j - dj) in linked for di in window for dj in window if di or dj)
+        after = any((i + di, j + dj) in linked for di in window for dj in window if di or dj)
+        return before and after
+
+    grown = True
+    while grown and pending:
+        grown = False
+        for i, j in sorted(pending):
+            if between(i, j):
+                linked.add((i, j))
+                pending.discard((i, j))
+                grown = True
+    return sorted(linked)
+
+
 def _candidates(score: npt.NDArray[np.float32], cfg: AlignConfig) -> list[tuple[int, int]]:
     n, m = score.shape
     row_best = score.argmax(axis=1)
     col_best = score.argmax(axis=0)
     row_max = score[np.arange(n), row_best]
     col_max = score[col_best, np.arange(m)]
-    pairs: set[tuple[int, int]] = set()
-    for i, j in enumerate(row_best):
-        pairs.add((i, int(j)))
-    for j, i in enumerate(col_best):
-        pairs.add((int(i), j))
     kept = []
-    for i, j in pairs:
+    for i, j in _best_pairs(score):
         s = score[i, j]
         if s < cfg.link_threshold:
             continue
@@ -198,7 +235,8 @@ def align(a: Representation, b: Representation, config: AlignConfig | None = Non
     score = np.minimum(score, 1.0).astype(np.float32)
 
     passages = []
-    for group in _group(_candidates(score, cfg), cfg.passage_gap):
+    pairs = _extend(score, _candidates(score, cfg), cfg.extension_threshold)
+    for group in _group(pairs, cfg.passage_gap):
         sims = [float(score[i, j]) for i, j in group]
         if len(group) == 1 and sims[0] < cfg.strong_threshold:
             continue
