@@ -158,6 +158,45 @@ def _extend(
     return sorted(linked)
 
 
+def _window_links(
+    a: Representation,
+    b: Representation,
+    score: npt.NDArray[np.float32],
+    cosine: npt.NDArray[np.float32],
+    cfg: AlignConfig,
+) -> list[tuple[int, int, float]]:
+    """Links from a sentence to two adjacent sentences that together match it better.
+
+    A rewrite that merges two sentences into one dilutes each half's similarity
+    to the merged sentence; the pair's summed embedding and joined terms match
+    it as a whole. Returns ``(i, j, similarity)`` for both halves, both ways.
+    """
+    out: list[tuple[int, int, float]] = []
+    for first, second, flip in ((a, b, False), (b, a, True)):
+        if len(first.sentences) < 2:
+            continue
+        window = first.embeddings[:-1] + first.embeddings[1:]
+        window /= np.maximum(np.linalg.norm(window, axis=1, keepdims=True), 1e-12)
+        terms = [first.terms[k] + first.terms[k + 1] for k in range(len(first.terms) - 1)]
+        cos = window @ second.embeddings.T
+        lexical = term_similarity(terms, second.terms)
+        joint = (1.0 - cfg.lexical_weight) * cos + cfg.lexical_weight * lexical
+        single = score.T if flip else score
+        single_cos = cosine.T if flip else cosine
+        best_single_cos = np.maximum(single_cos[:-1], single_cos[1:])
+        for k, other in zip(*np.nonzero(joint >= cfg.link_threshold), strict=True):
+            # The window's meaning must match clearly better than either half's,
+            # and be the other sentence's best window.
+            if cos[k, other] < best_single_cos[k, other] + 0.03 or joint[k, other] < joint[:, other].max():
+                continue
+            if min(single[k, other], single[k + 1, other]) < cfg.extension_threshold:
+                continue
+            for half in (int(k), int(k) + 1):
+                i, j = (int(other), half) if flip else (half, int(other))
+                out.append((i, j, float(joint[k, other])))
+    return out
+
+
 def _candidates(score: npt.NDArray[np.float32], cfg: AlignConfig) -> list[tuple[int, int]]:
     n, m = score.shape
     row_best = score.argmax(axis=1)
@@ -235,7 +274,11 @@ def align(a: Representation, b: Representation, config: AlignConfig | None = Non
     score = np.minimum(score, 1.0).astype(np.float32)
 
     passages = []
-    pairs = _extend(score, _candidates(score, cfg), cfg.extension_threshold)
+    merged = _window_links(a, b, score, cosine, cfg)
+    for i, j, similarity in merged:
+        score[i, j] = max(score[i, j], similarity)
+    accepted = sorted(set(_candidates(score, cfg)) | {(i, j) for i, j, _ in merged})
+    pairs = _extend(score, accepted, cfg.extension_threshold)
     for group in _group(pairs, cfg.passage_gap):
         sims = [float(score[i, j]) for i, j in group]
         if len(group) == 1 and sims[0] < cfg.strong_threshold:

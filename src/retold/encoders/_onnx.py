@@ -13,15 +13,11 @@ from retold.errors import ModelError
 
 logger = logging.getLogger(__name__)
 
-BATCH_SIZE = 32
 MAX_TOKENS = 256
 
 
 class OnnxEncoder:
-    """Sentence embeddings from an ONNX graph whose output is already pooled and normalised.
-
-    Sentences are sorted by length before batching so that padding stays small.
-    """
+    """Sentence embeddings from an ONNX graph whose output is already pooled and normalised."""
 
     def __init__(self, name: str, model_path: Path, tokenizer_path: Path, *, threads: int = 0) -> None:
         import onnxruntime
@@ -63,24 +59,17 @@ class OnnxEncoder:
         return self._dimensions
 
     def encode(self, texts: list[str]) -> npt.NDArray[np.float32]:
+        # One sentence per run: dynamic int8 quantisation scales activations over
+        # the whole batch, so batching would make a sentence's vector depend on
+        # its batch mates (cosine 0.99 instead of 1.0). Costs ~27% throughput.
         out = np.zeros((len(texts), self._dimensions), dtype=np.float32)
-        if not texts:
-            return out
-        encodings = self._tokenizer.encode_batch(list(texts))
-        order = np.argsort([len(e.ids) for e in encodings], kind="stable")
-        for start in range(0, len(order), BATCH_SIZE):
-            rows = order[start : start + BATCH_SIZE]
-            width = max(len(encodings[r].ids) for r in rows)
-            ids = np.zeros((len(rows), width), dtype=np.int64)
-            mask = np.zeros((len(rows), width), dtype=np.int64)
-            types = np.zeros((len(rows), width), dtype=np.int64)
-            for k, r in enumerate(rows):
-                enc = encodings[r]
-                n = len(enc.ids)
-                ids[k, :n] = enc.ids
-                mask[k, :n] = 1
-                types[k, :n] = enc.type_ids
-            feed = {"input_ids": ids, "attention_mask": mask, "token_type_ids": types}
-            (vectors,) = self._session.run(None, {k: v for k, v in feed.items() if k in self._inputs})
-            out[rows] = vectors
+        for row, enc in enumerate(self._tokenizer.encode_batch(list(texts))):
+            ids = np.asarray([enc.ids], dtype=np.int64)
+            feed = {
+                "input_ids": ids,
+                "attention_mask": np.ones_like(ids),
+                "token_type_ids": np.asarray([enc.type_ids], dtype=np.int64),
+            }
+            (vector,) = self._session.run(None, {k: v for k, v in feed.items() if k in self._inputs})
+            out[row] = vector[0]
         return out

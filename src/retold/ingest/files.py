@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from retold.documents import Document
-from retold.errors import InputError, PairsFileError
+from retold.errors import InputError, MissingDependencyError, PairsFileError
 
 logger = logging.getLogger(__name__)
 
@@ -76,11 +76,19 @@ def decode(data: bytes, name: str, encoding: str | None = None) -> tuple[str, st
 
 
 def _extract_html(html: str, name: str) -> str:
-    import trafilatura
+    try:
+        import trafilatura
 
-    text = trafilatura.extract(
-        html, include_comments=False, include_tables=False, favor_precision=True, deduplicate=True
-    )
+        text = trafilatura.extract(
+            html, include_comments=False, include_tables=False, favor_precision=True, deduplicate=True
+        )
+    except ImportError as exc:
+        raise MissingDependencyError(
+            f"{name}: extracting the main text of HTML needs trafilatura and its parsers ({exc}); "
+            "reinstall retold: pip install --force-reinstall retold"
+        ) from None
+    except (ValueError, TypeError, RuntimeError) as exc:  # lxml parser failures on broken markup
+        raise InputError(f"{name}: cannot extract text from the HTML: {exc}") from exc
     if not text or not text.strip():
         raise InputError(f"{name}: no main text found in the HTML")
     return str(text)
