@@ -105,9 +105,7 @@ def export_onnx(src: Path, dest: Path) -> None:
         )
         # Per-channel scales keep the cosine to the fp32 model above 0.99; per-tensor
         # scales (the default) drift to 0.96 at the same speed.
-        quantize_dynamic(
-            str(fp32), str(dest / "model.onnx"), weight_type=QuantType.QInt8, per_channel=True
-        )
+        quantize_dynamic(str(fp32), str(dest / "model.onnx"), weight_type=QuantType.QInt8, per_channel=True)
     shutil.copy(src / "tokenizer.json", dest / "tokenizer.json")
     (dest / "config.json").write_text(
         json.dumps(
@@ -161,9 +159,7 @@ def check(src: Path) -> None:
     sys.path.insert(0, str(OUT.parents[2]))
     from retold.encoders import load_encoder
 
-    reference = SentenceTransformer(str(src), device="cpu").encode(
-        PROBE_SENTENCES, normalize_embeddings=True
-    )
+    reference = SentenceTransformer(str(src), device="cpu").encode(PROBE_SENTENCES, normalize_embeddings=True)
     onnx = load_encoder("minilm-l6-int8").encode(PROBE_SENTENCES)
     cosine = np.sum(reference * onnx, axis=1)
     print("int8 ONNX vs PyTorch cosine per probe:", np.round(cosine, 4))

@@ -21,6 +21,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import roc_auc_score
 from sklearn.model_selection import GroupKFold
 
+from retold.align import align
 from retold.config import load_config
 from retold.evaluation.calibrate import (
     brier,
@@ -30,7 +31,6 @@ from retold.evaluation.calibrate import (
 )
 from retold.evaluation.datasets import ai_news_pairs, pan_pairs
 from retold.judge import FEATURES, Calibration, features
-from retold.align import align
 from retold.pipeline import Pipeline
 
 PAN_SAMPLE = {
@@ -43,7 +43,9 @@ PAN_SAMPLE = {
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--data", type=Path, required=True)
     parser.add_argument("--model", default="minilm-l6-int8")
     parser.add_argument("--set", action="append", default=[], metavar="KEY=VALUE")
@@ -79,17 +81,24 @@ def main() -> None:
     kinds_arr = np.array(kinds)
     news = np.isin(kinds_arr, ["rewrite", "same_story"])
     print("grouped 5-fold CV:")
-    print(f"  all pairs AUC {roc_auc_score(y, probs):.3f}  Brier {brier(probs, y):.3f}  "
-          f"ECE {expected_calibration_error(probs, y):.3f}")
-    print(f"  rewrite vs same-story AUC {roc_auc_score(y[news], probs[news]):.3f}"
-          f"  (length-ratio baseline {roc_auc_score(y[news], -np.asarray(lengths)[news]):.3f})")
+    print(
+        f"  all pairs AUC {roc_auc_score(y, probs):.3f}  Brier {brier(probs, y):.3f}  "
+        f"ECE {expected_calibration_error(probs, y):.3f}"
+    )
+    print(
+        f"  rewrite vs same-story AUC {roc_auc_score(y[news], probs[news]):.3f}"
+        f"  (length-ratio baseline {roc_auc_score(y[news], -np.asarray(lengths)[news]):.3f})"
+    )
     for kind in ("rewrite", "same_story", "unrelated", "partial_reuse", "no_reuse"):
         sel = kinds_arr == kind
         if sel.any():
             print(f"  {kind:14s} n={sel.sum():3d}  called reuse {np.mean(probs[sel] >= 0.5):.3f}")
 
     calibration = fit_calibration(
-        rows, labels, model=args.model, base=blank,
+        rows,
+        labels,
+        model=args.model,
+        base=blank,
         fitted_on=(
             "ai-news-rewrites dev (50 families: 100 rewrite, 100 same-story, 50 unrelated pairs) "
             "and a PAN13-train sample (40 no-plagiarism, 60 pairs with a case)"

@@ -11,9 +11,7 @@ from retold.pipeline import Pipeline
 DATA = Path(__file__).parent / "data"
 SEEDS = Path(__file__).resolve().parents[1].parent / "shared" / "seeds"
 
-settings.register_profile(
-    "ci", deadline=None, max_examples=200, suppress_health_check=[HealthCheck.too_slow]
-)
+settings.register_profile("ci", deadline=None, max_examples=200, suppress_health_check=[HealthCheck.too_slow])
 settings.register_profile("dev", deadline=None, max_examples=60)
 settings.load_profile("ci" if os.environ.get("CI") else "dev")
 

@@ -13,7 +13,9 @@ from retold.ingest import files as ingest_files
 from tests.conftest import DATA
 
 SCHEMA = json.loads(
-    (Path(__file__).resolve().parents[1] / "src" / "retold" / "schemas" / "comparison.schema.json").read_text()
+    (
+        Path(__file__).resolve().parents[1] / "src" / "retold" / "schemas" / "comparison.schema.json"
+    ).read_text()
 )
 ORIGINAL = str(DATA / "bridge_original.txt")
 REWRITE = str(DATA / "bridge_rewrite.txt")
@@ -73,7 +75,7 @@ def test_stdin_is_read_with_dash() -> None:
 def test_crlf_input_keeps_exact_offsets(tmp_path: Path) -> None:
     crlf = tmp_path / "crlf.txt"
     crlf.write_bytes(Path(ORIGINAL).read_bytes().replace(b"\n", b"\r\n"))
-    code, out, _ = run("compare", str(crlf), REWRITE, "--format", "json")
+    _code, out, _ = run("compare", str(crlf), REWRITE, "--format", "json")
     text = crlf.read_bytes().decode("utf-8")
     data = json.loads(out)
     assert data["a"]["chars"] == len(text)

@@ -9,10 +9,26 @@ import retold
 def test_public_names_are_pinned() -> None:
     assert sorted(retold.__all__) == sorted(
         [
-            "CalibrationError", "Comparison", "ConfigError", "Difference", "Document", "InputError",
-            "Link", "MissingDependencyError", "ModelError", "PairsFileError", "Passage", "Pipeline",
-            "PipelineConfig", "RetoldError", "Sentence", "SentenceKind", "Side", "__version__",
-            "compare", "load_config",
+            "CalibrationError",
+            "Comparison",
+            "ConfigError",
+            "Difference",
+            "Document",
+            "InputError",
+            "Link",
+            "MissingDependencyError",
+            "ModelError",
+            "PairsFileError",
+            "Passage",
+            "Pipeline",
+            "PipelineConfig",
+            "RetoldError",
+            "Sentence",
+            "SentenceKind",
+            "Side",
+            "__version__",
+            "compare",
+            "load_config",
         ]
     )
 

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import itertools
+
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -37,7 +39,7 @@ def test_segments_round_trip_to_the_original(text: str) -> None:
 def test_segments_are_ordered_and_disjoint() -> None:
     text = read("bridge_original.txt")
     spans = [(s.start, s.end) for s in segment(text)]
-    assert all(a_end <= b_start for (_, a_end), (b_start, _) in zip(spans, spans[1:], strict=False))
+    assert all(a_end <= b_start for (_, a_end), (b_start, _) in itertools.pairwise(spans))
 
 
 def test_abbreviations_and_curly_quotes() -> None:
@@ -45,7 +47,7 @@ def test_abbreviations_and_curly_quotes() -> None:
     sentences = segment(text)
     assert [s.text for s in sentences] == [
         "Dr. Smith met Mr. Jones in Washington, D.C. on Friday.",
-        "\"It's over,\" he said - finally.",
+        '"It\'s over," he said - finally.',
     ]
 
 

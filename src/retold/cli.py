@@ -86,14 +86,27 @@ def _output(path: Path | None) -> Iterator[TextIO]:
 @main.command()
 @click.argument("a", required=False)
 @click.argument("b", required=False)
-@click.option("--pairs", "pairs_file", type=click.Path(path_type=Path), help="File of pairs (two paths per line); writes JSONL.")
+@click.option(
+    "--pairs",
+    "pairs_file",
+    type=click.Path(path_type=Path),
+    help="File of pairs (two paths per line); writes JSONL.",
+)
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @click.option("-o", "--output", type=click.Path(path_type=Path), help="Write to this file instead of stdout.")
-@click.option("--model", help="Bundled model (minilm-l6-int8, minilm-l6-static) or a sentence-transformers name.")
+@click.option(
+    "--model", help="Bundled model (minilm-l6-int8, minilm-l6-static) or a sentence-transformers name."
+)
 @click.option("--encoding", help="Encoding of the inputs (default: detect; UTF-8 first).")
 @click.option("--html/--no-html", "html", default=None, help="Force or forbid HTML main-text extraction.")
 @click.option("--config", "config_path", type=click.Path(path_type=Path), help="TOML configuration file.")
-@click.option("--set", "settings", multiple=True, metavar="KEY=VALUE", help="Override a setting, e.g. align.link_threshold=0.55.")
+@click.option(
+    "--set",
+    "settings",
+    multiple=True,
+    metavar="KEY=VALUE",
+    help="Override a setting, e.g. align.link_threshold=0.55.",
+)
 @_handle_errors
 def compare(
     a: str | None,
@@ -107,7 +120,7 @@ def compare(
     config_path: Path | None,
     settings: tuple[str, ...],
 ) -> None:
-    """Compare documents A and B (files, HTML files, or - for stdin).
+    r"""Compare documents A and B (files, HTML files, or - for stdin).
 
     \b
     Examples:
@@ -158,7 +171,11 @@ def compare(
 
 
 def _compare_pairs(
-    pipeline: Any, pairs: list[tuple[int, str, str]], encoding: str | None, html: bool | None, output: Path | None
+    pipeline: Any,
+    pairs: list[tuple[int, str, str]],
+    encoding: str | None,
+    html: bool | None,
+    output: Path | None,
 ) -> int:
     """Compare each pair, one JSON line each; a bad pair is reported and skipped."""
     from retold.ingest import read_document

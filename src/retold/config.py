@@ -95,9 +95,7 @@ def _flatten(table: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
     return flat
 
 
-def load_config(
-    path: str | Path | None = None, overrides: Mapping[str, str] | None = None
-) -> PipelineConfig:
+def load_config(path: str | Path | None = None, overrides: Mapping[str, str] | None = None) -> PipelineConfig:
     """Build the configuration from defaults, an optional TOML file, then ``key=value`` overrides.
 
     Raises:

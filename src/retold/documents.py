@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 from typing import Any
 
 
-class SentenceKind(str, Enum):
+class SentenceKind(StrEnum):
     """What a segment of a document is.
 
     Only ``BODY`` sentences are aligned and count toward coverage; the others

@@ -193,9 +193,7 @@ def probability(values: dict[str, float], calibration: Calibration) -> float:
     return 1.0 / (1.0 + math.exp(-max(-60.0, min(60.0, z))))
 
 
-def judge(
-    a: Representation, b: Representation, alignment: Alignment, calibration: Calibration
-) -> Judgement:
+def judge(a: Representation, b: Representation, alignment: Alignment, calibration: Calibration) -> Judgement:
     """Turn an alignment into a verdict and a calibrated score."""
     values = features(a, b, alignment)
     score = probability(values, calibration)

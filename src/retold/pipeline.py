@@ -13,13 +13,13 @@ from collections.abc import Iterable, Iterator
 from retold.align import Representation, align
 from retold.comparison import Comparison, Side
 from retold.config import PipelineConfig
+from retold.differences import unmatched
 from retold.documents import Document, Sentence
 from retold.encoders import DEFAULT_MODEL, Encoder, load_encoder
 from retold.errors import CalibrationError, InputError
 from retold.fingerprints import content_terms
 from retold.judge import Calibration, judge, load_calibration
 from retold.text import english_share, segment
-from retold.differences import unmatched
 
 logger = logging.getLogger(__name__)
 

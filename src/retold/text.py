@@ -27,12 +27,34 @@ __all__ = [
 
 # Typographic variants that paraphrasers and CMSs swap freely.
 _CHAR_MAP = {
-    "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'",
-    "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"', "\u2033": '"',
-    "\u00ab": '"', "\u00bb": '"',
-    "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-", "\u2015": "-",
-    "\u2212": "-", "\u2026": "...", "\u00a0": " ", "\u202f": " ", "\u2009": " ",
-    "\u200b": "", "\u200c": "", "\u200d": "", "\ufeff": "", "\u00ad": "",
+    "\u2018": "'",
+    "\u2019": "'",
+    "\u201a": "'",
+    "\u201b": "'",
+    "\u2032": "'",
+    "\u201c": '"',
+    "\u201d": '"',
+    "\u201e": '"',
+    "\u201f": '"',
+    "\u2033": '"',
+    "\u00ab": '"',
+    "\u00bb": '"',
+    "\u2010": "-",
+    "\u2011": "-",
+    "\u2012": "-",
+    "\u2013": "-",
+    "\u2014": "-",
+    "\u2015": "-",
+    "\u2212": "-",
+    "\u2026": "...",
+    "\u00a0": " ",
+    "\u202f": " ",
+    "\u2009": " ",
+    "\u200b": "",
+    "\u200c": "",
+    "\u200d": "",
+    "\ufeff": "",
+    "\u00ad": "",
 }
 _TERMINAL = re.compile(r"""[.!?;:…]["'”’»)\]]*\s*$""")
 _WORD = re.compile(r"\w+", re.UNICODE)
@@ -42,10 +64,78 @@ _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 # English from other languages with a large margin on anything longer than a
 # sentence or two (about 0.4 in English news, under 0.05 in other languages).
 _ENGLISH_FUNCTION_WORDS = frozenset(
-    "the of and to a in is that for it as was with be by on not he i this are or his from at "
-    "which but have an they you were her she there been has their one all we can its who will "
-    "would more if no so said what up out about than into them could only other then these our "
-    "also after over new two some".split()
+    [
+        "the",
+        "of",
+        "and",
+        "to",
+        "a",
+        "in",
+        "is",
+        "that",
+        "for",
+        "it",
+        "as",
+        "was",
+        "with",
+        "be",
+        "by",
+        "on",
+        "not",
+        "he",
+        "i",
+        "this",
+        "are",
+        "or",
+        "his",
+        "from",
+        "at",
+        "which",
+        "but",
+        "have",
+        "an",
+        "they",
+        "you",
+        "were",
+        "her",
+        "she",
+        "there",
+        "been",
+        "has",
+        "their",
+        "one",
+        "all",
+        "we",
+        "can",
+        "its",
+        "who",
+        "will",
+        "would",
+        "more",
+        "if",
+        "no",
+        "so",
+        "said",
+        "what",
+        "up",
+        "out",
+        "about",
+        "than",
+        "into",
+        "them",
+        "could",
+        "only",
+        "other",
+        "then",
+        "these",
+        "our",
+        "also",
+        "after",
+        "over",
+        "new",
+        "two",
+        "some",
+    ]
 )
 
 
@@ -68,7 +158,7 @@ class SegmentConfig:
 
 
 def normalize(text: str) -> tuple[str, list[int]]:
-    """Unify quotes, dashes, invisible characters and whitespace, with an offset map.
+    r"""Unify quotes, dashes, invisible characters and whitespace, with an offset map.
 
     Returns the normalised text and, for each of its characters, the offset of the
     original character it came from. Runs of whitespace become one space, and

@@ -56,4 +56,5 @@ class StaticEncoder:
             if ids:
                 out[row] = self._table[ids].mean(axis=0)
         norms = np.linalg.norm(out, axis=1, keepdims=True)
-        return out / np.maximum(norms, 1e-12)
+        normalised: npt.NDArray[np.float32] = out / np.maximum(norms, 1e-12)
+        return normalised

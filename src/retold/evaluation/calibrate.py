@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 
 import numpy as np
@@ -61,7 +62,7 @@ def expected_calibration_error(
     y = np.asarray(labels, dtype=float)
     edges = np.linspace(0, 1, bins + 1)
     error = 0.0
-    for lo, hi in zip(edges[:-1], edges[1:], strict=True):
+    for lo, hi in itertools.pairwise(edges):
         inside = (p >= lo) & (p < hi) if hi < 1 else (p >= lo) & (p <= hi)
         if inside.any():
             error += inside.mean() * abs(p[inside].mean() - y[inside].mean())

@@ -1,4 +1,4 @@
-"""Read one document from a text or HTML file, or stdin, with exact offsets.
+r"""Read one document from a text or HTML file, or stdin, with exact offsets.
 
 Bytes are decoded without newline translation, so ``\\r\\n`` stays two
 characters and offsets match what other tools see in the file.
@@ -56,7 +56,7 @@ def decode(data: bytes, name: str, encoding: str | None = None) -> tuple[str, st
             raise InputError(f"{name}: unknown encoding '{encoding}'") from None
         except UnicodeDecodeError as exc:
             raise InputError(
-                f"{name}: not valid {encoding} (byte {exc.start}: {data[exc.start:exc.start + 4]!r}); "
+                f"{name}: not valid {encoding} (byte {exc.start}: {data[exc.start : exc.start + 4]!r}); "
                 "check --encoding"
             ) from None
     for bom, codec in _BOMS.items():

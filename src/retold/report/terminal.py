@@ -54,7 +54,9 @@ def render_terminal(comparison: Comparison, a_text: str, b_text: str, console: C
         for link in p.links:
             # One sentence linked to several (merge or split) is printed once.
             a_cell = "〃" if link.a == previous else _excerpt(a_text[link.a[0] : link.a[1]])
-            table.add_row(Text(a_cell), Text(_excerpt(b_text[link.b[0] : link.b[1]])), f"{link.similarity:.2f}")
+            table.add_row(
+                Text(a_cell), Text(_excerpt(b_text[link.b[0] : link.b[1]])), f"{link.similarity:.2f}"
+            )
             previous = link.a
         console.print(table)
     if c.differences:
