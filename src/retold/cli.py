@@ -8,8 +8,10 @@ or some pairs of a ``--pairs`` run failed); 4 model or calibration problem;
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
+import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -204,3 +206,524 @@ def _compare_pairs(
             out.write(to_json(comparison, indent=None) + "\n")
             out.flush()
     return failed
+
+
+def _config(config_path: Path | None, settings: tuple[str, ...], model: str | None) -> Any:
+    from retold.config import load_config
+
+    overrides = _parse_sets(settings)
+    if model:
+        overrides["model"] = model
+    return load_config(config_path, overrides)
+
+
+_model_option = click.option(
+    "--model", help="Bundled model (minilm-l6-int8, minilm-l6-static) or a sentence-transformers name."
+)
+_config_option = click.option(
+    "--config", "config_path", type=click.Path(path_type=Path), help="TOML configuration file."
+)
+_set_option = click.option(
+    "--set",
+    "settings",
+    multiple=True,
+    metavar="KEY=VALUE",
+    help="Override a setting, e.g. pan.min_score=0.3.",
+)
+
+
+@main.command()
+@click.argument("pairs", type=click.Path(path_type=Path))
+@click.argument("src_dir", type=click.Path(path_type=Path))
+@click.argument("susp_dir", type=click.Path(path_type=Path))
+@click.argument("out_dir", type=click.Path(path_type=Path))
+@click.option(
+    "-j",
+    "--workers",
+    type=click.IntRange(min=1),
+    default=lambda: os.cpu_count() or 1,
+    show_default="all cores",
+    help="Worker processes (each runs the encoder on one thread).",
+)
+@_model_option
+@_config_option
+@_set_option
+@_handle_errors
+def pan(
+    pairs: Path,
+    src_dir: Path,
+    susp_dir: Path,
+    out_dir: Path,
+    workers: int,
+    model: str | None,
+    config_path: Path | None,
+    settings: tuple[str, ...],
+) -> None:
+    r"""PAN text alignment: one detection XML per line of PAIRS in OUT_DIR.
+
+    PAIRS lines are 'suspicious-documentX.txt source-documentY.txt'; the files
+    are read from SUSP_DIR and SRC_DIR. Pairs whose XML already exists in
+    OUT_DIR are skipped, so an interrupted run continues where it stopped.
+
+    \b
+    Example:
+      retold pan corpus/pairs corpus/src corpus/susp detections/
+      retold eval pan corpus detections/
+    """
+    import time
+
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    from retold.evaluation.pan import read_pan_pairs
+    from retold.evaluation.pan_run import run_pan
+
+    config = _config(config_path, settings, model)
+    pair_list, problems = read_pan_pairs(pairs)
+    for problem in problems:
+        click.echo(f"retold: skipped: {problem}", err=True)
+    already = len(pair_list) - _remaining(pair_list, out_dir)
+    started = time.perf_counter()
+    done = failed = detections = 0
+    columns = (
+        TextColumn("[progress.description]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("{task.fields[rate]} pairs/s"),
+        TimeRemainingColumn(),
+    )
+    with Progress(*columns, transient=True, console=_stderr_console()) as progress:
+        task = progress.add_task("pairs", total=len(pair_list), completed=already, rate="-")
+        for result in run_pan(pair_list, src_dir, susp_dir, out_dir, config=config, workers=workers):
+            done += 1
+            if result.error:
+                failed += 1
+                progress.console.print(
+                    f"retold: pair {result.suspicious} {result.source} skipped: {result.error}"
+                )
+            detections += result.detections
+            rate = done / max(time.perf_counter() - started, 1e-9)
+            progress.update(task, completed=already + done, rate=f"{rate:.1f}")
+    seconds = time.perf_counter() - started
+    click.echo(
+        f"retold: {done - failed} pair(s) aligned in {seconds:.0f} s, {detections} detection(s); "
+        f"{already} already done; {failed} failed",
+        err=True,
+    )
+    if failed or problems:
+        sys.exit(InputError.exit_code)
+
+
+def _remaining(pairs: list[tuple[str, str]], out_dir: Path) -> int:
+    from retold.evaluation.pan import detection_file
+
+    if not out_dir.is_dir():
+        return len(pairs)
+    present = {p.name for p in out_dir.iterdir()}
+    return sum(1 for p in pairs if detection_file(*p) not in present)
+
+
+def _stderr_console() -> Any:
+    from rich.console import Console
+
+    return Console(stderr=True)
+
+
+@main.group(name="eval")
+def eval_group() -> None:
+    """Measure retold on labelled data (PAN corpora, news rewrites, sentence pairs)."""
+
+
+@eval_group.command(name="pan")
+@click.argument("corpus", type=click.Path(path_type=Path))
+@click.argument("detections", type=click.Path(path_type=Path))
+@click.option(
+    "--pairs",
+    "pairs_file",
+    type=click.Path(path_type=Path),
+    help="Score only the pairs of this PAN pairs file (a sample run).",
+)
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@_handle_errors
+def eval_pan(corpus: Path, detections: Path, pairs_file: Path | None, fmt: str) -> None:
+    r"""PAN measures of DETECTIONS (an OUT_DIR of retold pan) against CORPUS's truth.
+
+    Reports plagdet, macro precision and recall, granularity and the share of
+    cases detected per obfuscation class and overall, and the false detections
+    in pairs without a case.
+    """
+    from retold.evaluation.pan import read_pan_pairs, score_corpus
+
+    only = set(read_pan_pairs(pairs_file)[0]) if pairs_file else None
+    result = score_corpus(corpus, detections, only=only)
+    if fmt == "json":
+        click.echo(json.dumps(result.to_dict(), indent=2))
+        return
+    false_total = sum(result.false_detections.values())
+    false_pairs = sum(result.pairs_with_false_detections.values())
+    rows = []
+    for name, scores in [*result.classes.items(), ("overall", result.overall)]:
+        if name == "overall":
+            pairs, false = sum(result.pairs.values()), f"{false_total} ({false_pairs})"
+        else:
+            pairs = result.pairs[name]
+            false = f"{result.false_detections[name]} ({result.pairs_with_false_detections[name]})"
+        rows.append(
+            [
+                name,
+                str(pairs),
+                str(scores.cases),
+                f"{scores.plagdet:.3f}",
+                f"{scores.precision:.3f}",
+                f"{scores.recall:.3f}",
+                f"{scores.granularity:.3f}",
+                f"{scores.case_detection_rate:.3f}",
+                false,
+            ]
+        )
+    columns = ["class", "pairs", "cases", "plagdet", "precision", "recall", "granularity", "detected"]
+    _table(f"PAN measures of {detections}", [*columns, "false detections (pairs)"], rows)
+    if result.missing:
+        click.echo(
+            f"retold: {result.missing} pair(s) have no detection file (scored as no detection)", err=True
+        )
+    if result.dropped:
+        click.echo(f"retold: {result.dropped} detection(s) dropped: they do not name their pair", err=True)
+
+
+def _table(title: str, columns: list[str], rows: list[list[str]]) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title=title)
+    for n, column in enumerate(columns):
+        table.add_column(column, justify="left" if n == 0 else "right")
+    for row in rows:
+        table.add_row(*row)
+    console = Console()
+    Console(width=console.width if console.is_terminal else 200).print(table)
+
+
+@eval_group.command(name="news")
+@click.argument("dataset", type=click.Path(path_type=Path))
+@click.option("--folds", type=click.IntRange(min=2), default=5, show_default=True)
+@click.option(
+    "--rounds", type=click.IntRange(min=10), default=1000, show_default=True, help="Bootstrap rounds."
+)
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@_model_option
+@_config_option
+@_set_option
+@_handle_errors
+def eval_news(
+    dataset: Path,
+    folds: int,
+    rounds: int,
+    fmt: str,
+    model: str | None,
+    config_path: Path | None,
+    settings: tuple[str, ...],
+) -> None:
+    r"""Rewrite vs same story vs unrelated on an ai-news-rewrites JSONL file.
+
+    Metadata that gives the answer away is stripped. Rows: the judge cross-validated
+    with folds grouped by family; the shipped calibration (fitted on development
+    data, so optimistic there); a length-only baseline cross-validated the same way.
+    Each measure has a 95% family-bootstrap interval.
+    """
+    import numpy as np
+
+    from retold.evaluation.datasets import ai_news_pairs
+    from retold.evaluation.judgement import (
+        collect,
+        cross_validate,
+        feature_matrix,
+        jaccard_matrix,
+        length_matrix,
+        news_measures,
+    )
+    from retold.judge import probability
+    from retold.pipeline import Pipeline
+
+    pipeline = Pipeline(_config(config_path, settings, model))
+    examples = collect(pipeline, ai_news_pairs(dataset))
+    threshold = pipeline.calibration.threshold
+    x = feature_matrix(examples)
+    shipped = np.array([probability(e.features, pipeline.calibration) for e in examples])
+    rows = {
+        f"retold ({pipeline.encoder.name}), grouped {folds}-fold CV": cross_validate(
+            x, examples, folds=folds
+        ),
+        "retold, shipped calibration (in-sample)": shipped,
+        "length ratio only, grouped CV": cross_validate(length_matrix(examples), examples, folds=folds),
+        "word 5-gram Jaccard only, grouped CV": cross_validate(
+            jaccard_matrix(examples), examples, folds=folds
+        ),
+    }
+    results = {name: news_measures(examples, p, threshold, rounds=rounds) for name, p in rows.items()}
+    if fmt == "json":
+        out = {name: {k: v.to_dict() for k, v in measures.items()} for name, measures in results.items()}
+        click.echo(json.dumps({"pairs": len(examples), "threshold": threshold, "rows": out}, indent=2))
+        return
+    names = list(next(iter(results.values())))
+    _table(
+        f"{dataset.name}: {len(examples)} pairs, {pipeline.encoder.name}, reuse at probability >= "
+        f"{threshold}, CV = grouped {folds}-fold cross-validation, [95% family bootstrap]",
+        ["row", *[n.replace("_", " ") for n in names]],
+        [[row, *[str(m[n]) for n in names]] for row, m in results.items()],
+    )
+
+
+def _threshold(value: str) -> str:
+    if value == "f1":
+        return value
+    try:
+        number = float(value)
+    except ValueError:
+        raise click.BadParameter("expected a probability between 0 and 1, or 'f1'") from None
+    if not 0.0 < number < 1.0:
+        raise click.BadParameter("expected a probability between 0 and 1, or 'f1'")
+    return value
+
+
+@main.command()
+@click.option(
+    "--news",
+    type=click.Path(path_type=Path),
+    help="ai-news-rewrites-style JSONL (family_id, source, text): rewrites vs same story vs unrelated.",
+)
+@click.option("--pan", type=click.Path(path_type=Path), help="A PAN text-alignment corpus directory.")
+@click.option(
+    "--pan-pairs",
+    type=click.IntRange(min=0),
+    default=100,
+    show_default=True,
+    help="PAN pairs to sample (40% without reuse, the rest spread over the classes with cases).",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path),
+    help="Where to write the calibration (default: the user calibration directory, used automatically).",
+)
+@click.option("--folds", type=click.IntRange(min=2), default=5, show_default=True)
+@click.option(
+    "--threshold",
+    default="0.5",
+    show_default=True,
+    callback=lambda ctx, param, value: _threshold(value),
+    help="Reuse threshold on the probability, or 'f1' for the best out-of-fold F1.",
+)
+@_model_option
+@_config_option
+@_set_option
+@_handle_errors
+def calibrate(
+    news: Path | None,
+    pan: Path | None,
+    pan_pairs: int,
+    output: Path | None,
+    folds: int,
+    threshold: str,
+    model: str | None,
+    config_path: Path | None,
+    settings: tuple[str, ...],
+) -> None:
+    r"""Fit the judge's probability for the active model on labelled pairs.
+
+    Prints grouped cross-validated ROC-AUC, Brier score and expected calibration
+    error before fitting on all pairs, then writes the calibration under the
+    model's name. Pipelines using that model pick it up from then on.
+
+    \b
+    Example:
+      retold calibrate --model sentence-transformers/all-mpnet-base-v2 \
+        --news ai-news-rewrites/dev.jsonl --pan pan13-train
+    """
+    import numpy as np
+
+    from retold.config import user_calibration_dir
+    from retold.evaluation.calibrate import (
+        best_f1_threshold,
+        brier,
+        expected_calibration_error,
+        fit_calibration,
+    )
+    from retold.evaluation.datasets import ai_news_pairs, pan_sample
+    from retold.evaluation.judgement import collect, cross_validate, feature_matrix
+    from retold.judge import FEATURES, Calibration, calibration_file_name
+    from retold.pipeline import Pipeline
+
+    if news is None and pan is None:
+        raise click.UsageError("name labelled data: --news FILE and/or --pan DIR")
+    config = _config(config_path, settings, model)
+    blank = Calibration(model=config.model, coefficients=(0.0,) * len(FEATURES), intercept=0.0)
+    pipeline = Pipeline(config, calibration=blank)
+    blank = dataclasses.replace(blank, model=pipeline.encoder.name)
+    pairs = []
+    described = []
+    if news is not None:
+        news_pairs = ai_news_pairs(news)
+        pairs += news_pairs
+        counts = {
+            label: sum(p.label == label for p in news_pairs)
+            for label in sorted({p.label for p in news_pairs})
+        }
+        described.append(f"{news.name}: " + ", ".join(f"{n} {label}" for label, n in counts.items()))
+    if pan is not None and pan_pairs:
+        sampled = pan_sample(pan, pan_pairs)
+        pairs += sampled
+        reuse = sum(p.is_reuse for p in sampled)
+        described.append(f"{pan.name}: {reuse} pairs with a case, {len(sampled) - reuse} without")
+    examples = collect(pipeline, pairs)
+    y = np.array([e.is_reuse for e in examples], dtype=int)
+    if len(set(y.tolist())) < 2:
+        raise click.UsageError("calibration needs pairs with reuse and pairs without")
+    probabilities = cross_validate(feature_matrix(examples), examples, folds=folds)
+    from sklearn.metrics import roc_auc_score
+
+    click.echo(
+        f"{len(examples)} pairs; grouped {folds}-fold CV: ROC-AUC {roc_auc_score(y, probabilities):.3f}, "
+        f"Brier {brier(probabilities, y):.3f}, ECE {expected_calibration_error(probabilities, y):.3f}"
+    )
+    chosen = best_f1_threshold(probabilities, y) if threshold == "f1" else float(threshold)
+    called = probabilities >= chosen
+    click.echo(
+        f"threshold {chosen:.2f}: out-of-fold precision {y[called].mean() if called.any() else 0:.3f}, "
+        f"recall {called[y == 1].mean():.3f}"
+    )
+    calibration = fit_calibration(
+        [e.features for e in examples],
+        y.astype(bool).tolist(),
+        model=blank.model,
+        base=blank,
+        fitted_on="; ".join(described),
+        threshold=chosen,
+    )
+    path = output or user_calibration_dir() / calibration_file_name(calibration.model)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(calibration.to_dict(), indent=2) + "\n", encoding="utf-8")
+    except OSError as exc:
+        raise InputError(f"{path}: cannot write the calibration: {exc.strerror or exc}") from None
+    click.echo(f"wrote {path}")
+
+
+@eval_group.command(name="sentences")
+@click.option("--mrpc", type=click.Path(path_type=Path), help="MRPC file (msr_paraphrase_*.txt).")
+@click.option("--stsb", type=click.Path(path_type=Path), help="STS Benchmark file (sts-*.tsv).")
+@click.option("--paws", type=click.Path(path_type=Path), help="PAWS file (dev.tsv).")
+@click.option("--limit", type=click.IntRange(min=1), help="Read at most this many pairs of each file.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@_model_option
+@_config_option
+@_set_option
+@_handle_errors
+def eval_sentences(
+    mrpc: Path | None,
+    stsb: Path | None,
+    paws: Path | None,
+    limit: int | None,
+    fmt: str,
+    model: str | None,
+    config_path: Path | None,
+    settings: tuple[str, ...],
+) -> None:
+    """The similarity layer on sentence pairs: MRPC, STS-B and PAWS.
+
+    Binary sets report the aligner's link decision (combined similarity at or
+    above align.link_threshold): accuracy, F1, the share of non-paraphrases that
+    would be linked, and ROC-AUC of the combined, cosine and lexical similarity.
+    STS-B reports Spearman correlations.
+    """
+    from retold.encoders import load_encoder
+    from retold.evaluation.sentences import read_mrpc, read_paws, read_stsb, similarity_report
+
+    sets = [(p, r) for p, r in ((mrpc, read_mrpc), (stsb, read_stsb), (paws, read_paws)) if p is not None]
+    if not sets:
+        raise click.UsageError("name at least one data set: --mrpc, --stsb or --paws")
+    config = _config(config_path, settings, model)
+    encoder = load_encoder(config.model, threads=config.threads)
+    results = {}
+    for path, reader in sets:
+        pairs = reader(path, limit)
+        if pairs.skipped:
+            click.echo(
+                f"retold: {pairs.name}: {pairs.skipped} row(s) skipped (header or malformed)", err=True
+            )
+        results[pairs.name] = similarity_report(encoder, pairs, config.align)
+    if fmt == "json":
+        click.echo(json.dumps({"model": encoder.name, "results": results}, indent=2))
+        return
+    for name, measures in results.items():
+        _table(
+            f"{name}, {encoder.name}, link threshold {config.align.link_threshold}",
+            ["measure", "value"],
+            [[k.replace("_", " "), f"{v:.0f}" if k == "pairs" else f"{v:.3f}"] for k, v in measures.items()],
+        )
+
+
+@eval_group.command(name="verdicts")
+@click.option(
+    "--pan", type=click.Path(path_type=Path), help="A PAN corpus: pairs with a case should be partial_reuse."
+)
+@click.option("--pan-pairs", type=click.IntRange(min=1), default=200, show_default=True)
+@click.option(
+    "--bbc", type=click.Path(path_type=Path), help="BBC News folder: stored copies should be near_duplicate."
+)
+@click.option("--same-topic", type=click.IntRange(min=0), default=200, show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@_model_option
+@_config_option
+@_set_option
+@_handle_errors
+def eval_verdicts(
+    pan: Path | None,
+    pan_pairs: int,
+    bbc: Path | None,
+    same_topic: int,
+    fmt: str,
+    model: str | None,
+    config_path: Path | None,
+    settings: tuple[str, ...],
+) -> None:
+    """Each verdict on data that fits it: the share of each verdict per kind of pair.
+
+    PAN pairs with a case (a passage inside a longer text) should be
+    partial_reuse, pairs without one below the threshold; BBC articles stored
+    twice should be near_duplicate, and two articles of one topic no reuse.
+    """
+    from collections import Counter
+
+    from retold.evaluation.datasets import bbc_pairs, pan_sample
+    from retold.pipeline import Pipeline, Represented
+
+    if pan is None and bbc is None:
+        raise click.UsageError("name at least one data set: --pan or --bbc")
+    pipeline = Pipeline(_config(config_path, settings, model))
+    pairs = []
+    if pan is not None:
+        pairs += pan_sample(pan, pan_pairs, seed=1)
+    if bbc is not None:
+        pairs += bbc_pairs(bbc, same_topic=same_topic)
+    cache: dict[str, Represented] = {}
+    counts: dict[str, Counter[str]] = {}
+    for pair in pairs:
+        for doc in (pair.a, pair.b):
+            if doc.id not in cache:
+                cache[doc.id] = pipeline.represent(doc)
+        verdict = pipeline.compare_represented(cache[pair.a.id], cache[pair.b.id]).verdict
+        label = f"{pair.label} ({pair.a.metadata['class']})" if "class" in pair.a.metadata else pair.label
+        counts.setdefault(label, Counter())[verdict] += 1
+    verdicts = ["near_duplicate", "rewrite", "partial_reuse", "related", "unrelated"]
+    shares = {
+        label: {v: counter[v] / sum(counter.values()) for v in verdicts} | {"pairs": sum(counter.values())}
+        for label, counter in counts.items()
+    }
+    if fmt == "json":
+        click.echo(json.dumps(shares, indent=2))
+        return
+    _table(
+        f"verdicts per kind of pair ({pipeline.encoder.name})",
+        ["pairs (truth)", "n", *verdicts],
+        [[label, str(row["pairs"]), *[f"{row[v]:.3f}" for v in verdicts]] for label, row in shares.items()],
+    )

@@ -9,6 +9,7 @@ Examples:
 from __future__ import annotations
 
 import dataclasses
+import os
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -18,9 +19,10 @@ from typing import Any
 from retold.align import AlignConfig
 from retold.encoders import DEFAULT_MODEL
 from retold.errors import ConfigError
+from retold.evaluation.pan import PanConfig
 from retold.text import SegmentConfig
 
-__all__ = ["LimitsConfig", "PipelineConfig", "load_config"]
+__all__ = ["LimitsConfig", "PipelineConfig", "load_config", "user_calibration_dir"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,11 +30,12 @@ class LimitsConfig:
     """Input limits.
 
     Attributes:
-        max_chars: the longest document accepted, in characters (about 80,000 words).
-            Pairs below it compare in seconds; above it, split the document.
+        max_chars: the longest document accepted, in characters (about 160,000 words,
+            a long novel). Two documents at the limit compare in tens of seconds and a
+            few GB of memory (the aligner's matrices are sentences × sentences).
     """
 
-    max_chars: int = 500_000
+    max_chars: int = 1_000_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,6 +47,7 @@ class PipelineConfig:
     segment: SegmentConfig = field(default_factory=SegmentConfig)
     align: AlignConfig = field(default_factory=AlignConfig)
     limits: LimitsConfig = field(default_factory=LimitsConfig)
+    pan: PanConfig = field(default_factory=PanConfig)
 
 
 def _coerce(value: str, target: type[Any] | str, key: str) -> Any:
@@ -112,3 +116,15 @@ def load_config(path: str | Path | None = None, overrides: Mapping[str, str] | N
     for key, value in (overrides or {}).items():
         config = _apply(config, key.split("."), value, key)
     return config
+
+
+def user_calibration_dir() -> Path:
+    """Where ``retold calibrate`` stores calibrations: ``$RETOLD_HOME/calibrations``.
+
+    ``RETOLD_HOME`` defaults to ``$XDG_DATA_HOME/retold`` (``~/.local/share/retold``).
+    """
+    home = os.environ.get("RETOLD_HOME")
+    if not home:
+        data = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+        home = str(Path(data) / "retold")
+    return Path(home) / "calibrations"

@@ -15,7 +15,7 @@ import numpy as np
 import numpy.typing as npt
 from scipy import sparse
 
-__all__ = ["content_terms", "term_similarity"]
+__all__ = ["content_terms", "paired_term_similarity", "term_similarity"]
 
 _TOKEN = re.compile(r"\d+(?:[.,]\d+)*|[^\W\d_]+(?:'[^\W\d_]+)?", re.UNICODE)
 _STOPWORDS = frozenset(
@@ -241,3 +241,33 @@ def term_similarity(a: Sequence[Sequence[str]], b: Sequence[Sequence[str]]) -> n
     with np.errstate(invalid="ignore", divide="ignore"):
         dice = np.where(total > 0, (shared + shared_b) / total, 0.0)
     return dice.astype(np.float32)
+
+
+def paired_term_similarity(a: Sequence[Sequence[str]], b: Sequence[Sequence[str]]) -> npt.NDArray[np.float32]:
+    """:func:`term_similarity` of ``a[k]`` with ``b[k]`` only, IDF over all sentences of both.
+
+    For sentence-pair data sets, where the full matrix is not needed.
+    """
+    if len(a) != len(b):
+        raise ValueError("a and b must pair up")
+    vocabulary: dict[str, int] = {}
+    df: list[int] = []
+    for bag in (*a, *b):
+        for term in set(bag):
+            index = vocabulary.setdefault(term, len(vocabulary))
+            if index == len(df):
+                df.append(0)
+            df[index] += 1
+    if not vocabulary:
+        return np.zeros(len(a), dtype=np.float32)
+    n = len(a) + len(b)
+    idf = np.log((n + 1) / (np.asarray(df, dtype=np.float64) + 0.5))
+    ma = _weighted_matrix(a, vocabulary, idf)
+    mb = _weighted_matrix(b, vocabulary, idf)
+    shared = (
+        np.asarray(ma.multiply(mb > 0).sum(axis=1)).ravel()
+        + np.asarray(mb.multiply(ma > 0).sum(axis=1)).ravel()
+    )
+    total = np.asarray(ma.sum(axis=1)).ravel() + np.asarray(mb.sum(axis=1)).ravel()
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(total > 0, shared / total, 0.0).astype(np.float32)

@@ -8,7 +8,7 @@ about length: in the development data rewrites are shorter than independent
 texts, a confound that says nothing about reuse.
 
 The probability is a logistic model whose weights and threshold are fitted per
-encoder (``retold calibrate``, or ``scripts/calibrate.py`` for the shipped ones)
+encoder (``retold calibrate``; the shipped ones are fitted the same way)
 and stored as JSON beside this module.
 """
 
@@ -18,6 +18,8 @@ import json
 import math
 from dataclasses import dataclass
 from importlib import resources
+from importlib.resources.abc import Traversable
+from pathlib import Path
 from typing import Literal
 
 import numpy as np
@@ -113,21 +115,32 @@ class Calibration:
             raise CalibrationError(f"malformed calibration: {exc}") from exc
 
 
-def load_calibration(model: str) -> Calibration:
-    """The shipped calibration of a bundled model.
+def calibration_file_name(model: str) -> str:
+    return model.replace("/", "__") + ".json"
+
+
+def load_calibration(model: str, directories: tuple[Path, ...] = ()) -> Calibration:
+    """The calibration of ``model``: from the first of ``directories`` holding one, else the shipped one.
 
     Raises:
-        CalibrationError: no calibration was shipped for ``model``.
+        CalibrationError: none found, or the file is unreadable or for another model.
     """
-    name = model.replace("/", "__") + ".json"
-    path = resources.files("retold") / "calibrations" / name
-    if not path.is_file():
+    name = calibration_file_name(model)
+    candidates: list[Path | Traversable] = [d / name for d in directories]
+    candidates.append(resources.files("retold") / "calibrations" / name)
+    path = next((c for c in candidates if c.is_file()), None)
+    if path is None:
         raise CalibrationError(f"no calibration for the model '{model}'; run retold calibrate")
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, json.JSONDecodeError) as exc:
-        raise CalibrationError(f"cannot read the calibration {name}: {exc}") from exc
-    return Calibration.from_dict(data)
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise CalibrationError(f"cannot read the calibration {path}: {exc}") from exc
+    if not isinstance(data, dict):
+        raise CalibrationError(f"malformed calibration {path}: not a JSON object")
+    calibration = Calibration.from_dict(data)
+    if calibration.model != model:
+        raise CalibrationError(f"{path} is the calibration of '{calibration.model}', not of '{model}'")
+    return calibration
 
 
 @dataclass(frozen=True, slots=True)

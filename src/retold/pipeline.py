@@ -12,7 +12,7 @@ from collections.abc import Iterable, Iterator
 
 from retold.align import Representation, align
 from retold.comparison import Comparison, Side
-from retold.config import PipelineConfig
+from retold.config import PipelineConfig, user_calibration_dir
 from retold.differences import unmatched
 from retold.documents import Document, Sentence
 from retold.encoders import DEFAULT_MODEL, Encoder, load_encoder
@@ -69,13 +69,12 @@ class Pipeline:
         self._warnings: tuple[str, ...] = ()
         if calibration is None:
             try:
-                calibration = load_calibration(self.encoder.name)
-            except CalibrationError:
+                calibration = load_calibration(self.encoder.name, (user_calibration_dir(),))
+            except CalibrationError as exc:
+                if self.encoder.name == DEFAULT_MODEL:
+                    raise
                 calibration = load_calibration(DEFAULT_MODEL)
-                self._warnings = (
-                    f"the model '{self.encoder.name}' has no calibration of its own; scores use "
-                    f"the calibration of '{DEFAULT_MODEL}' and may be off (run retold calibrate)",
-                )
+                self._warnings = (f"{exc}; scores use the calibration of '{DEFAULT_MODEL}' and may be off",)
         self.calibration = calibration
 
     def represent(self, document: Document) -> Represented:

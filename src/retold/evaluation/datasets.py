@@ -7,6 +7,7 @@ the repository. Metadata that gives the answer away (``date``, ``source``,
 
 from __future__ import annotations
 
+import itertools
 import json
 import random
 from collections.abc import Iterator
@@ -14,15 +15,18 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from retold.documents import Document
+from retold.errors import InputError
 
-__all__ = ["LabelledPair", "ai_news_pairs", "pan_pairs"]
+__all__ = ["LabelledPair", "ai_news_pairs", "bbc_pairs", "pan_pairs", "pan_sample"]
 
-REWRITE, SAME_STORY, UNRELATED, PARTIAL, NO_REUSE = (
+REWRITE, SAME_STORY, UNRELATED, PARTIAL, NO_REUSE, NEAR_DUPLICATE, SAME_TOPIC = (
     "rewrite",
     "same_story",
     "unrelated",
     "partial_reuse",
     "no_reuse",
+    "near_duplicate",
+    "same_topic",
 )
 
 
@@ -42,11 +46,24 @@ def ai_news_pairs(path: Path, *, seed: int = 0) -> list[LabelledPair]:
     texts are longer. Callers should report a length-only baseline beside results.
     """
     families: dict[int, dict[str, str]] = {}
-    with path.open(encoding="utf-8") as handle:
-        for line in handle:
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"{path}: cannot read: {exc}") from None
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
             row = json.loads(line)
             kind = row["source"] if row["source"].startswith(("rephrase", "generated")) else "original"
-            families.setdefault(int(row["family_id"]), {})[kind] = row["text"]
+            families.setdefault(int(row["family_id"]), {})[kind] = str(row["text"])
+        except (json.JSONDecodeError, KeyError, TypeError, ValueError, AttributeError) as exc:
+            raise InputError(
+                f"{path.name}, line {number}: expected a JSON object with family_id, source and text ({exc})"
+            ) from None
+    families = {fid: texts for fid, texts in families.items() if "original" in texts}
+    if len(families) < 2:
+        raise InputError(f"{path}: fewer than two families with an original article")
     rng = random.Random(seed)
     ids = sorted(families)
     pairs = []
@@ -95,9 +112,68 @@ def pan_pairs(root: Path, classes: dict[str, int], *, seed: int = 0) -> Iterator
             reuse = has_case
             taken += 1
             yield LabelledPair(
-                Document(susp, _read(root / "susp" / susp)),
+                Document(susp, _read(root / "susp" / susp), {"class": folder}),
                 Document(src, _read(root / "src" / src)),
                 PARTIAL if reuse else NO_REUSE,
                 reuse,
                 src,
             )
+
+
+def pan_sample(root: Path, pairs: int, *, seed: int = 0) -> list[LabelledPair]:
+    """About ``pairs`` PAN pairs: 40% from the no-plagiarism class, the rest spread over the others.
+
+    Raises:
+        InputError: ``root`` holds no class folders.
+    """
+    folders = (
+        sorted(p.name for p in root.iterdir() if p.is_dir() and (p / "pairs").is_file())
+        if root.is_dir()
+        else []
+    )
+    if not folders:
+        raise InputError(f"{root}: not a PAN corpus (no class folders with a 'pairs' file)")
+    negative = [f for f in folders if "no-plagiarism" in f]
+    positive = [f for f in folders if f not in negative]
+    counts = {f: round(pairs * 0.4 / len(negative)) for f in negative}
+    counts |= {f: round(pairs * (0.6 if negative else 1.0) / len(positive)) for f in positive}
+    return list(pan_pairs(root, counts, seed=seed))
+
+
+def bbc_pairs(root: Path, *, same_topic: int = 200, seed: int = 0) -> list[LabelledPair]:
+    """BBC News: every pair of copies with the same text, plus random same-topic pairs.
+
+    The corpus (one folder per topic, one article per file, headline first)
+    holds about a hundred articles stored twice; a copy pair should be a
+    ``near_duplicate``, and two different articles of one topic no reuse.
+
+    Raises:
+        InputError: ``root`` holds no topic folders with ``.txt`` files.
+    """
+    articles: list[Document] = []
+    topics: dict[str, list[int]] = {}
+    for folder in sorted(p for p in root.iterdir() if p.is_dir()) if root.is_dir() else []:
+        for path in sorted(folder.glob("*.txt")):
+            text = _read(path)
+            if text.strip():
+                topics.setdefault(folder.name, []).append(len(articles))
+                articles.append(Document(f"{folder.name}/{path.name}", text))
+    if not articles:
+        raise InputError(f"{root}: no topic folders with .txt articles")
+    by_text: dict[str, list[int]] = {}
+    for k, doc in enumerate(articles):
+        by_text.setdefault(" ".join(doc.text.split()), []).append(k)
+    pairs = []
+    for copies in by_text.values():
+        for first, second in itertools.pairwise(copies):
+            a, b = articles[first], articles[second]
+            pairs.append(LabelledPair(a, b, NEAR_DUPLICATE, True, a.id))
+    rng = random.Random(seed)
+    duplicated = {k for copies in by_text.values() if len(copies) > 1 for k in copies}
+    singles = {name: [k for k in members if k not in duplicated] for name, members in topics.items()}
+    names = sorted(name for name, members in singles.items() if len(members) >= 2)
+    for _ in range(same_topic if names else 0):
+        first, second = rng.sample(singles[rng.choice(names)], 2)
+        a, b = articles[first], articles[second]
+        pairs.append(LabelledPair(a, b, SAME_TOPIC, False, a.id))
+    return pairs

@@ -29,13 +29,14 @@ _BOMS = {
 
 
 def _looks_binary(data: bytes) -> bool:
+    """Many NUL or control bytes at the start; a stray NUL in real text is tolerated."""
     head = data[:8192]
     if any(head.startswith(bom) for bom in (b"\xff\xfe", b"\xfe\xff")):
         return False
-    if b"\x00" in head:
+    if head.count(0) > max(2, len(head) // 100):
         return True
     controls = sum(1 for byte in head if byte < 32 and byte not in (9, 10, 12, 13))
-    return controls > len(head) * 0.1
+    return controls > len(head) * 0.05
 
 
 def decode(data: bytes, name: str, encoding: str | None = None) -> tuple[str, str]:

@@ -1,0 +1,274 @@
+"""The PAN text-alignment format: pairs files, detection XML, truth XML, corpus scores.
+
+A PAN corpus (2012-2015) has ``src/``, ``susp/``, a ``pairs`` file of
+``suspicious-documentXXXXX.txt source-documentYYYYY.txt`` lines, and per
+obfuscation class a folder with its own ``pairs`` and one XML per pair::
+
+    <document reference="suspicious-document00001.txt">
+      <feature name="plagiarism" this_offset="10" this_length="200"
+               source_reference="source-document00294.txt" source_offset="0" source_length="180"/>
+    </document>
+
+Detections use the same shape with ``name="detected-plagiarism"``, in one file
+per pair named ``suspicious-documentXXXXX-source-documentYYYYY.xml``.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import xml.etree.ElementTree as ET
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from retold.comparison import Comparison
+from retold.errors import InputError
+from retold.evaluation.pan_measures import Feature, Scores, score
+
+__all__ = [
+    "CorpusScores",
+    "PanConfig",
+    "detection_file",
+    "detections_from",
+    "read_features",
+    "read_pan_pairs",
+    "score_corpus",
+    "write_detections",
+]
+
+DETECTION = "detected-plagiarism"
+CASE = "plagiarism"
+
+
+@dataclass(frozen=True, slots=True)
+class PanConfig:
+    """Which aligned passages become PAN detections.
+
+    PAN scores passages, not pairs: a short passage inside a long book leaves
+    the pair's reuse probability low, so by default every pair reports its
+    passages, and a passage must hold two links of similarity 0.6 (chosen on a
+    300-pair PAN13-train sample; docs/benchmarks.md).
+
+    Attributes:
+        min_score: only pairs whose reuse probability is at least this report passages
+            (0 reports the passages of every pair).
+        min_links: a passage needs at least this many sentence links.
+        min_similarity: ... and at least this mean link similarity.
+    """
+
+    min_score: float = 0.0
+    min_links: int = 2
+    min_similarity: float = 0.6
+
+
+def read_pan_pairs(path: Path) -> tuple[list[tuple[str, str]], list[str]]:
+    """Read a PAN ``pairs`` file: ``(pairs, problems)``; a malformed line is a problem, not an error.
+
+    Raises:
+        InputError: the file is missing, unreadable or holds no pair.
+    """
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise InputError(f"{path}: no such pairs file") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"{path}: cannot read the pairs file: {exc}") from None
+    pairs: list[tuple[str, str]] = []
+    problems: list[str] = []
+    seen: set[tuple[str, str]] = set()
+    for number, line in enumerate(text.splitlines(), start=1):
+        fields = line.split()
+        if not fields:
+            continue
+        if len(fields) != 2 or any("/" in f or "\\" in f for f in fields):
+            problems.append(f"{path.name}, line {number}: expected two file names, got {line.strip()!r}")
+            continue
+        pair = (fields[0], fields[1])
+        if pair not in seen:
+            seen.add(pair)
+            pairs.append(pair)
+    if not pairs:
+        raise InputError(f"{path}: no pairs in the file")
+    return pairs, problems
+
+
+def detection_file(suspicious: str, source: str) -> str:
+    """``suspicious-document00001-source-document00002.xml`` for a pair of file names."""
+    return f"{Path(suspicious).stem}-{Path(source).stem}.xml"
+
+
+def detections_from(comparison: Comparison, config: PanConfig) -> list[Feature]:
+    """The passages of a comparison (``a`` suspicious, ``b`` source) that become detections."""
+    if comparison.score < config.min_score:
+        return []
+    out = []
+    for passage in comparison.passages:
+        if len(passage.links) < config.min_links or passage.similarity < config.min_similarity:
+            continue
+        (a_start, a_end), (b_start, b_end) = passage.a, passage.b
+        out.append(
+            Feature(comparison.a.id, a_start, a_end - a_start, comparison.b.id, b_start, b_end - b_start)
+        )
+    return out
+
+
+def _document_xml(suspicious: str, features: Iterable[Feature], name: str) -> str:
+    root = ET.Element("document", reference=suspicious)
+    for f in features:
+        ET.SubElement(
+            root,
+            "feature",
+            name=name,
+            this_offset=str(f.this_offset),
+            this_length=str(f.this_length),
+            source_reference=f.source,
+            source_offset=str(f.source_offset),
+            source_length=str(f.source_length),
+        )
+    ET.indent(root)
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
+
+
+def write_detections(out_dir: Path, suspicious: str, source: str, features: Sequence[Feature]) -> Path:
+    """Write one pair's detection XML atomically (a killed run never leaves half a file)."""
+    path = out_dir / detection_file(suspicious, source)
+    text = _document_xml(suspicious, features, DETECTION)
+    handle, tmp = tempfile.mkstemp(dir=out_dir, prefix=".", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as out:
+            out.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path
+
+
+def read_features(path: Path, name: str) -> list[Feature]:
+    """The ``<feature name=NAME>`` elements of one PAN XML file.
+
+    Raises:
+        InputError: the file is not well-formed PAN XML.
+    """
+    try:
+        root = ET.parse(path).getroot()
+    except (ET.ParseError, OSError) as exc:
+        raise InputError(f"{path}: not readable PAN XML: {exc}") from None
+    suspicious = root.get("reference")
+    if root.tag != "document" or not suspicious:
+        raise InputError(f"{path}: not PAN XML (expected <document reference=...>)")
+    out = []
+    for element in root.iter("feature"):
+        if element.get("name") != name:
+            continue
+        try:
+            out.append(
+                Feature(
+                    suspicious,
+                    int(element.get("this_offset", "")),
+                    int(element.get("this_length", "")),
+                    element.get("source_reference", ""),
+                    int(element.get("source_offset", "")),
+                    int(element.get("source_length", "")),
+                )
+            )
+        except ValueError:
+            raise InputError(f"{path}: a feature lacks a numeric offset or length") from None
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class CorpusScores:
+    """PAN scores of one detection run against a corpus's truth."""
+
+    classes: dict[str, Scores]  # per obfuscation class folder
+    overall: Scores
+    pairs: dict[str, int]  # pairs per class
+    false_detections: dict[str, int]  # detections in pairs without a case, per class
+    pairs_with_false_detections: dict[str, int]
+    missing: int  # pairs of the corpus with no detection file at all
+    dropped: int  # detections whose reference or source_reference does not name their pair
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "overall": self.overall.to_dict(),
+            "classes": {
+                name: {
+                    **scores.to_dict(),
+                    "pairs": self.pairs[name],
+                    "false_detections": self.false_detections[name],
+                    "pairs_with_false_detections": self.pairs_with_false_detections[name],
+                }
+                for name, scores in self.classes.items()
+            },
+            "missing_detection_files": self.missing,
+            "dropped_detections": self.dropped,
+        }
+
+
+def score_corpus(
+    truth_root: Path, detections_dir: Path, *, only: set[tuple[str, str]] | None = None
+) -> CorpusScores:
+    """Score a directory of detection XML against every class folder of a PAN corpus.
+
+    Class folders are the subfolders of ``truth_root`` holding a ``pairs`` file.
+    A pair without a detection file counts as a pair without detections; a
+    detection whose ``reference`` or ``source_reference`` does not name its pair
+    is dropped (as the PAN evaluators do) and counted. ``only`` restricts the
+    scoring to those ``(suspicious, source)`` pairs (a run on a sample).
+
+    Raises:
+        InputError: no class folder, or an unreadable XML file.
+    """
+    folders = sorted(p for p in truth_root.iterdir() if p.is_dir() and (p / "pairs").is_file())
+    if not folders:
+        raise InputError(f"{truth_root}: no class folders (subfolders with a 'pairs' file)")
+    if not detections_dir.is_dir():
+        raise InputError(f"{detections_dir}: no such directory of detections")
+    classes: dict[str, Scores] = {}
+    pairs_count: dict[str, int] = {}
+    false: dict[str, int] = {}
+    false_pairs: dict[str, int] = {}
+    all_cases: list[Feature] = []
+    all_detections: list[Feature] = []
+    missing = dropped = 0
+    for folder in folders:
+        pairs, _ = read_pan_pairs(folder / "pairs")
+        if only is not None:
+            pairs = [p for p in pairs if p in only]
+        cases: list[Feature] = []
+        detections: list[Feature] = []
+        false[folder.name] = false_pairs[folder.name] = 0
+        for suspicious, source in pairs:
+            name = detection_file(suspicious, source)
+            truth = folder / name
+            pair_cases = read_features(truth, CASE) if truth.is_file() else []
+            pair_cases = [c for c in pair_cases if c.source == source]
+            found = detections_dir / name
+            if found.is_file():
+                pair_detections = read_features(found, DETECTION)
+                named = [d for d in pair_detections if (d.suspicious, d.source) == (suspicious, source)]
+                dropped += len(pair_detections) - len(named)
+                pair_detections = named
+            else:
+                pair_detections = []
+                missing += 1
+            if not pair_cases and pair_detections:
+                false[folder.name] += len(pair_detections)
+                false_pairs[folder.name] += 1
+            cases += pair_cases
+            detections += pair_detections
+        classes[folder.name] = score(cases, detections)
+        pairs_count[folder.name] = len(pairs)
+        all_cases += cases
+        all_detections += detections
+    return CorpusScores(
+        classes=classes,
+        overall=score(all_cases, all_detections),
+        pairs=pairs_count,
+        false_detections=false,
+        pairs_with_false_detections=false_pairs,
+        missing=missing,
+        dropped=dropped,
+    )
