@@ -88,3 +88,33 @@ def test_identical_sides_align_completely() -> None:
 def test_coverage_counts_overlapping_spans_once() -> None:
     sentences = (Sentence(0, 10, "x"), Sentence(10, 20, "y"))
     assert coverage(sentences, [(0, 15), (5, 15)]) == 0.75
+
+
+def _synthetic(n: int, topics: dict[int, int], unique: int) -> Representation:
+    """Sentences of 50 characters; sentence k gets topic vector ``topics[k]``, else ``unique + k``."""
+    rng = np.random.default_rng(7)
+    basis = np.linalg.qr(rng.normal(size=(128, 128)))[0]
+    vectors = np.array([basis[topics.get(k, unique + k)] for k in range(n)], dtype=np.float32)
+    sentences = tuple(Sentence(k * 51, k * 51 + 50, f"sentence {k}") for k in range(n))
+    return Representation(sentences, vectors, tuple(() for _ in range(n)))
+
+
+def test_a_summary_becomes_one_passage_over_the_text_it_summarises() -> None:
+    # Three consecutive summary sentences retell points spread over a 30-sentence source.
+    summary = _synthetic(3, {0: 1, 1: 2, 2: 3}, unique=20)
+    source = _synthetic(30, {1: 1, 14: 2, 28: 3}, unique=40)
+    passages = align(summary, source).passages
+    assert len(passages) == 1
+    assert passages[0].a == (0, 2 * 51 + 50)
+    assert passages[0].b == (0, 29 * 51 + 50)  # the whole source body
+    apart = align(summary, source, AlignConfig(summary_gap=0)).passages
+    assert len(apart) == 3
+
+
+def test_a_long_passage_is_not_joined_to_a_stray_neighbour() -> None:
+    # a0-a3 copy b10-b13; a4 happens to match b25: a neighbour on one side only.
+    copy = {0: 1, 1: 2, 2: 3, 3: 4, 4: 5}
+    a = _synthetic(6, copy, unique=20)
+    b = _synthetic(30, {10: 1, 11: 2, 12: 3, 13: 4, 25: 5}, unique=40)
+    spans = sorted(p.b for p in align(a, b).passages)
+    assert spans[0] == (10 * 51, 13 * 51 + 50)

@@ -59,6 +59,12 @@ class AlignConfig:
             other side's best similarity (keeps merges, drops near-misses).
         extension_threshold: a sentence's best counterpart this similar is linked
             when it lies between links already made (see ``_extend``).
+        summary_gap: passages at most this many sentences apart on one side are
+            joined however far apart they are on the other (a summary: a compact
+            region of one text retelling points spread over the other); 0 turns it off.
+        summary_piece: only passages of at most this many links are joined that way.
+        summary_cover: a joined passage whose links spread over at least this share
+            of the other text's body is taken to summarise all of it.
     """
 
     lexical_weight: float = 0.3
@@ -68,6 +74,9 @@ class AlignConfig:
     passage_gap: int = 3
     min_relative: float = 0.8
     extension_threshold: float = 0.33
+    summary_gap: int = 2
+    summary_piece: int = 2
+    summary_cover: float = 0.5
 
 
 @dataclass(frozen=True, slots=True)
@@ -239,6 +248,51 @@ def _group(pairs: list[tuple[int, int]], gap: int) -> list[list[tuple[int, int]]
     return list(groups.values())
 
 
+def _join_one_sided(groups: list[list[tuple[int, int]]], gap: int, small: int) -> list[list[tuple[int, int]]]:
+    """Join passages close together on one side, wherever they lie on the other.
+
+    Only small passages (at most ``small`` links) are joined: a summary retells
+    its source a sentence or two at a time, while a passage that is already long
+    is a copy or a rewrite whose neighbours on one side are not part of it. A
+    join must hold at least three links; otherwise its passages stay apart, so
+    two stray links do not become a passage by being neighbours on one side.
+    """
+    kept = [g for g in groups if len(g) > small]
+    clusters = [[g] for g in groups if len(g) <= small]
+    for side in (0, 1):
+        clusters.sort(key=lambda c: min(p[side] for g in c for p in g))
+        joined: list[list[list[tuple[int, int]]]] = []
+        for cluster in clusters:
+            if joined:
+                start = min(p[side] for g in cluster for p in g)
+                end = max(p[side] for g in joined[-1] for p in g)
+                if start - end - 1 <= gap:
+                    joined[-1].extend(cluster)
+                    continue
+            joined.append(list(cluster))
+        clusters = joined
+    out = kept
+    for cluster in clusters:
+        links = [p for g in cluster for p in g]
+        if len(cluster) > 1 and len(links) >= 3:
+            out.append(links)
+        else:
+            out.extend(cluster)
+    return out
+
+
+def _summary_spans(a_span: Span, b_span: Span, body_a: Span, body_b: Span, cover: float) -> tuple[Span, Span]:
+    """Widen the long side of a summary-like passage to the whole body it summarises."""
+    a_len, b_len = a_span[1] - a_span[0], b_span[1] - b_span[0]
+    a_share = a_len / max(1, body_a[1] - body_a[0])
+    b_share = b_len / max(1, body_b[1] - body_b[0])
+    if b_len > 2 * a_len and b_share >= cover:
+        b_span = body_b
+    elif a_len > 2 * b_len and a_share >= cover:
+        a_span = body_a
+    return a_span, b_span
+
+
 def _kind(a_text: str, b_text: str) -> PassageKind:
     a_words, b_words = a_text.lower().split(), b_text.lower().split()
     if len(a_words) + len(b_words) > 6000:
@@ -279,10 +333,13 @@ def align(a: Representation, b: Representation, config: AlignConfig | None = Non
         score[i, j] = max(score[i, j], similarity)
     accepted = sorted(set(_candidates(score, cfg)) | {(i, j) for i, j, _ in merged})
     pairs = _extend(score, accepted, cfg.extension_threshold)
-    for group in _group(pairs, cfg.passage_gap):
+    groups = [g for g in _group(pairs, cfg.passage_gap) if len(g) > 1 or score[g[0]] >= cfg.strong_threshold]
+    if cfg.summary_gap:
+        groups = _join_one_sided(groups, cfg.summary_gap, cfg.summary_piece)
+    body_a = (a.sentences[0].start, a.sentences[-1].end)
+    body_b = (b.sentences[0].start, b.sentences[-1].end)
+    for group in groups:
         sims = [float(score[i, j]) for i, j in group]
-        if len(group) == 1 and sims[0] < cfg.strong_threshold:
-            continue
         links = tuple(
             Link(
                 a=(a.sentences[i].start, a.sentences[i].end),
@@ -299,10 +356,14 @@ def align(a: Representation, b: Representation, config: AlignConfig | None = Non
         similarity = float(np.average(sims, weights=weights))
         a_text = " ".join(a.sentences[i].text for i in a_rows)
         b_text = " ".join(b.sentences[j].text for j in b_rows)
+        a_span = (a.sentences[a_rows[0]].start, a.sentences[a_rows[-1]].end)
+        b_span = (b.sentences[b_rows[0]].start, b.sentences[b_rows[-1]].end)
+        if cfg.summary_gap:
+            a_span, b_span = _summary_spans(a_span, b_span, body_a, body_b, cfg.summary_cover)
         passages.append(
             Passage(
-                a=(a.sentences[a_rows[0]].start, a.sentences[a_rows[-1]].end),
-                b=(b.sentences[b_rows[0]].start, b.sentences[b_rows[-1]].end),
+                a=a_span,
+                b=b_span,
                 similarity=round(similarity, 4),
                 kind=_kind(a_text, b_text),
                 links=links,

@@ -450,14 +450,10 @@ def eval_news(
     x = feature_matrix(examples)
     shipped = np.array([probability(e.features, pipeline.calibration) for e in examples])
     rows = {
-        f"retold ({pipeline.encoder.name}), grouped {folds}-fold CV": cross_validate(
-            x, examples, folds=folds
-        ),
+        "retold, CV": cross_validate(x, examples, folds=folds),
         "retold, shipped calibration (in-sample)": shipped,
-        "length ratio only, grouped CV": cross_validate(length_matrix(examples), examples, folds=folds),
-        "word 5-gram Jaccard only, grouped CV": cross_validate(
-            jaccard_matrix(examples), examples, folds=folds
-        ),
+        "length ratio only, CV": cross_validate(length_matrix(examples), examples, folds=folds),
+        "word 5-gram Jaccard only, CV": cross_validate(jaccard_matrix(examples), examples, folds=folds),
     }
     results = {name: news_measures(examples, p, threshold, rounds=rounds) for name, p in rows.items()}
     if fmt == "json":
