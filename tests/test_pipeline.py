@@ -59,6 +59,16 @@ def test_a_passage_inside_a_longer_text_is_partial_reuse(pipeline: Pipeline) -> 
     assert any(p.a[0] >= host_start - 1 for p in result.passages)
 
 
+def test_a_short_text_copied_whole_into_a_long_one_is_partial_reuse(pipeline: Pipeline) -> None:
+    # Coverage is high on the short side only: that is a passage inside a longer text, not a rewrite.
+    paragraphs = [p for p in read("bridge_original.txt").split("\n\n") if p.strip()]
+    borrowed = "\n\n".join(paragraphs[9:13])
+    host = read("bridge_related.txt") + "\n\n" + borrowed + "\n\n" + UNRELATED
+    result = pipeline.compare(Document("source", borrowed), Document("host", host))
+    assert result.coverage_a > 0.8 and result.coverage_b < 0.3
+    assert result.verdict == "partial_reuse"
+
+
 def test_identical_documents_are_flagged(pipeline: Pipeline) -> None:
     text = read("bridge_original.txt")
     result = pipeline.compare(Document("a", text), Document("b", text))

@@ -660,6 +660,11 @@ def eval_sentences(
 
 @eval_group.command(name="verdicts")
 @click.option(
+    "--news",
+    type=click.Path(path_type=Path),
+    help="ai-news-rewrites JSONL: rewrites should be rewrite, same-story related, others unrelated.",
+)
+@click.option(
     "--pan", type=click.Path(path_type=Path), help="A PAN corpus: pairs with a case should be partial_reuse."
 )
 @click.option("--pan-pairs", type=click.IntRange(min=1), default=200, show_default=True)
@@ -673,6 +678,7 @@ def eval_sentences(
 @_set_option
 @_handle_errors
 def eval_verdicts(
+    news: Path | None,
     pan: Path | None,
     pan_pairs: int,
     bbc: Path | None,
@@ -684,19 +690,22 @@ def eval_verdicts(
 ) -> None:
     """Each verdict on data that fits it: the share of each verdict per kind of pair.
 
-    PAN pairs with a case (a passage inside a longer text) should be
+    News rewrites should be rewrite, texts on the same story written independently
+    related, and different stories unrelated. PAN pairs with a case (a passage inside a longer text) should be
     partial_reuse, pairs without one below the threshold; BBC articles stored
     twice should be near_duplicate, and two articles of one topic no reuse.
     """
     from collections import Counter
 
-    from retold.evaluation.datasets import bbc_pairs, pan_sample
+    from retold.evaluation.datasets import ai_news_pairs, bbc_pairs, pan_sample
     from retold.pipeline import Pipeline, Represented
 
-    if pan is None and bbc is None:
-        raise click.UsageError("name at least one data set: --pan or --bbc")
+    if news is None and pan is None and bbc is None:
+        raise click.UsageError("name at least one data set: --news, --pan or --bbc")
     pipeline = Pipeline(_config(config_path, settings, model))
     pairs = []
+    if news is not None:
+        pairs += ai_news_pairs(news)
     if pan is not None:
         pairs += pan_sample(pan, pan_pairs, seed=1)
     if bbc is not None:

@@ -64,7 +64,9 @@ class Calibration:
         related_cosine: below the threshold, ``related`` needs at least this document cosine.
         near_duplicate_coverage: both sides covered at least this much ...
         near_duplicate_lexical: ... by passages this close in wording (verbatim or light edit share).
-        rewrite_coverage: a reuse verdict with this coverage of one side is a rewrite, else partial.
+        rewrite_coverage: a reuse verdict with this coverage of one side ...
+        rewrite_min_coverage: ... and at least this much of the other is a rewrite; otherwise
+            it is partial reuse (a passage inside a longer text covers little of that text).
         fitted_on: what the calibration was fitted on, in words.
     """
 
@@ -76,6 +78,7 @@ class Calibration:
     near_duplicate_coverage: float = 0.85
     near_duplicate_lexical: float = 0.8
     rewrite_coverage: float = 0.5
+    rewrite_min_coverage: float = 0.25
     fitted_on: str = ""
 
     def to_dict(self) -> dict[str, object]:
@@ -89,6 +92,7 @@ class Calibration:
             "near_duplicate_coverage": self.near_duplicate_coverage,
             "near_duplicate_lexical": self.near_duplicate_lexical,
             "rewrite_coverage": self.rewrite_coverage,
+            "rewrite_min_coverage": self.rewrite_min_coverage,
             "fitted_on": self.fitted_on,
         }
 
@@ -109,6 +113,7 @@ class Calibration:
                 near_duplicate_coverage=float(data["near_duplicate_coverage"]),  # type: ignore[arg-type]
                 near_duplicate_lexical=float(data["near_duplicate_lexical"]),  # type: ignore[arg-type]
                 rewrite_coverage=float(data["rewrite_coverage"]),  # type: ignore[arg-type]
+                rewrite_min_coverage=float(data.get("rewrite_min_coverage", 0.25)),  # type: ignore[arg-type]
                 fitted_on=str(data.get("fitted_on", "")),
             )
         except (KeyError, TypeError, ValueError) as exc:
@@ -225,7 +230,10 @@ def judge(a: Representation, b: Representation, alignment: Alignment, calibratio
             and lexical >= calibration.near_duplicate_lexical
         ):
             verdict = "near_duplicate"
-        elif max(cov_a, cov_b) >= calibration.rewrite_coverage:
+        elif (
+            max(cov_a, cov_b) >= calibration.rewrite_coverage
+            and min(cov_a, cov_b) >= calibration.rewrite_min_coverage
+        ):
             verdict = "rewrite"
         else:
             verdict = "partial_reuse"

@@ -49,6 +49,7 @@ def fit_calibration(
         near_duplicate_coverage=template.near_duplicate_coverage,
         near_duplicate_lexical=template.near_duplicate_lexical,
         rewrite_coverage=template.rewrite_coverage,
+        rewrite_min_coverage=template.rewrite_min_coverage,
         fitted_on=fitted_on,
     )
 
