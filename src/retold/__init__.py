@@ -6,9 +6,14 @@ and show what changed.
 
 Examples:
     >>> import retold
-    >>> result = retold.compare("The cat sat on the mat.", "A cat was sitting on the mat.")
-    >>> result.is_reuse
-    True
+    >>> result = retold.compare(
+    ...     "The council approved the new budget on Monday. It includes more money for road "
+    ...     "repairs. The vote was seven to two.",
+    ...     "On Monday the council passed its new budget. More funds go to fixing roads. Seven "
+    ...     "members voted for it and two against.",
+    ... )
+    >>> result.verdict, result.is_reuse
+    ('rewrite', True)
 """
 
 from __future__ import annotations

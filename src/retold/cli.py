@@ -504,10 +504,10 @@ def _threshold(value: str) -> str:
 @click.option("--folds", type=click.IntRange(min=2), default=5, show_default=True)
 @click.option(
     "--threshold",
-    default="0.5",
+    default="f1",
     show_default=True,
     callback=lambda ctx, param, value: _threshold(value),
-    help="Reuse threshold on the probability, or 'f1' for the best out-of-fold F1.",
+    help="Reuse threshold on the probability: 'f1' picks the best out-of-fold F1; or a number.",
 )
 @_model_option
 @_config_option
@@ -524,11 +524,12 @@ def calibrate(
     config_path: Path | None,
     settings: tuple[str, ...],
 ) -> None:
-    r"""Fit the judge's probability for the active model on labelled pairs.
+    r"""Fit the judge's probability and threshold for the active model on labelled pairs.
 
     Prints grouped cross-validated ROC-AUC, Brier score and expected calibration
-    error before fitting on all pairs, then writes the calibration under the
-    model's name. Pipelines using that model pick it up from then on.
+    error, picks the threshold with the best out-of-fold F1 (or takes --threshold),
+    fits on all pairs, and writes the calibration under the model's name.
+    Pipelines using that model pick it up from then on.
 
     \b
     Example:

@@ -52,8 +52,10 @@ class Pipeline:
 
     Examples:
         >>> pipe = Pipeline()
-        >>> pipe.compare(Document("a", "The cat sat on the mat."),
-        ...              Document("b", "A cat was sitting on the mat.")).verdict
+        >>> text = ("The council approved the new budget on Monday. It includes more money "
+        ...         "for road repairs. The vote was seven to two.")
+        >>> edited = text.replace("Monday", "Monday evening").replace("more", "extra")
+        >>> pipe.compare(Document("a", text), Document("b", edited)).verdict
         'near_duplicate'
     """
 

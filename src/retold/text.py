@@ -165,7 +165,7 @@ def normalize(text: str) -> tuple[str, list[int]]:
     leading and trailing whitespace is dropped.
 
     Examples:
-        >>> normalize("“Hi”\\u2014 there")[0]
+        >>> normalize("“Hi”\u2014 there")[0]
         '"Hi"- there'
     """
     out: list[str] = []
