@@ -61,6 +61,10 @@ def main() -> None:
         encoder = load_encoder(name)
         seconds = timed(lambda e=encoder: e.encode(sentences), 3)
         print(f"{name}: {len(sentences) / seconds:,.0f} sentences/s")
+    # The same-run baseline: one ONNX session with two intra-op threads, sentences in sequence.
+    sequential = load_encoder(DEFAULT_MODEL, threads=2)
+    seconds = timed(lambda: sequential.encode(sentences), 3)
+    print(f"{DEFAULT_MODEL}, sequential on 2 intra-op threads: {len(sentences) / seconds:,.0f} sentences/s")
 
     pipe = Pipeline()
     cases = [("example pair (~480 words each)", a_text, b_text)]
