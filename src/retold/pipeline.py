@@ -13,7 +13,7 @@ from collections.abc import Iterable, Iterator
 from retold.align import Representation, align
 from retold.comparison import Comparison, Side
 from retold.config import PipelineConfig, user_calibration_dir
-from retold.differences import unmatched
+from retold.differences import differences as find_differences
 from retold.documents import Document, Sentence
 from retold.encoders import DEFAULT_MODEL, Encoder, load_encoder
 from retold.errors import CalibrationError, InputError
@@ -115,7 +115,7 @@ class Pipeline:
         """Compare two documents already represented with this pipeline."""
         alignment = align(a.representation, b.representation, self.config.align)
         judgement = judge(a.representation, b.representation, alignment, self.calibration)
-        differences = unmatched(
+        differences = find_differences(
             a.representation, b.representation, alignment, a.document.text, b.document.text
         )
         warnings = list(self._warnings)

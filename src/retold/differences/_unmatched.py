@@ -1,9 +1,4 @@
-"""What changed between two aligned texts.
-
-This module reports content with no counterpart: body sentences of each side
-that no link touches. Quotes, numbers and names are compared in their own
-functions here as they are added.
-"""
+"""Difference values, and content with no counterpart: body sentences that no link touches."""
 
 from __future__ import annotations
 
@@ -19,7 +14,10 @@ DifferenceType = Literal[
     "quote_dropped",
     "quote_added",
     "quote_to_indirect",
+    "quote_from_indirect",
+    "quote_speaker_changed",
     "number_changed",
+    "number_missing",
     "entity_missing",
     "unmatched",
 ]

@@ -1,0 +1,257 @@
+"""Compare corresponding sentences: numbers, names, quotations; then what has no counterpart."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from retold.align import Alignment, Passage, Representation
+from retold.differences._unmatched import Difference, unmatched
+from retold.differences.entities import Entity, capitalised_inside, entities, mentions
+from retold.differences.quantities import Quantity, quantities
+from retold.differences.quotes import Quote, quotes, speaker, words
+
+Span = tuple[int, int]
+
+
+def _components(passage: Passage) -> list[tuple[list[int], list[int]]]:
+    """Groups of sentences joined by links (a merge links one sentence to two)."""
+    parent: dict[tuple[str, int], tuple[str, int]] = {}
+
+    def find(node: tuple[str, int]) -> tuple[str, int]:
+        parent.setdefault(node, node)
+        while parent[node] != node:
+            parent[node] = parent[parent[node]]
+            node = parent[node]
+        return node
+
+    for link in passage.links:
+        parent[find(("a", link.a_index))] = find(("b", link.b_index))
+    groups: dict[tuple[str, int], tuple[set[int], set[int]]] = defaultdict(lambda: (set(), set()))
+    for link in passage.links:
+        a_set, b_set = groups[find(("a", link.a_index))]
+        a_set.add(link.a_index)
+        b_set.add(link.b_index)
+    return [(sorted(a), sorted(b)) for a, b in groups.values()]
+
+
+def _located(rep: Representation, text: str, rows: list[int], extract: object) -> list[tuple[Span, object]]:
+    out = []
+    for row in rows:
+        sentence = rep.sentences[row]
+        for item in extract(text[sentence.start : sentence.end]):  # type: ignore[operator]
+            out.append(((sentence.start + item.start, sentence.start + item.end), item))
+    return out
+
+
+def _numbers(
+    a: Representation, b: Representation, a_text: str, b_text: str, a_rows: list[int], b_rows: list[int]
+) -> list[Difference]:
+    left = _located(a, a_text, a_rows, quantities)
+    right = _located(b, b_text, b_rows, quantities)
+    unpaired_right = list(right)
+    unpaired_left = []
+    for span, q in left:
+        match = next((r for r in unpaired_right if r[1].key == q.key), None)  # type: ignore[attr-defined]
+        if match is None:
+            unpaired_left.append((span, q))
+        else:
+            unpaired_right.remove(match)
+    out = []
+    for span, q in unpaired_left:
+        assert isinstance(q, Quantity)
+        other = next((r for r in unpaired_right if r[1].unit == q.unit), None)  # type: ignore[attr-defined]
+        if other is not None:
+            unpaired_right.remove(other)
+            o = other[1]
+            assert isinstance(o, Quantity)
+            out.append(Difference("number_changed", span, other[0], q.text, o.text, f"{q.text} → {o.text}"))
+        else:
+            out.append(Difference("number_missing", span, None, q.text, None, f"{q.text} is only in A"))
+    for span, o in unpaired_right:
+        assert isinstance(o, Quantity)
+        out.append(Difference("number_missing", None, span, None, o.text, f"{o.text} is only in B"))
+    return out
+
+
+def _entity_differences(
+    a: Representation,
+    b: Representation,
+    a_text: str,
+    b_text: str,
+    alignment: Alignment,
+) -> list[Difference]:
+    lower_a = capitalised_inside([s.text for s in a.sentences])
+    lower_b = capitalised_inside([s.text for s in b.sentences])
+
+    def names(
+        rep: Representation, text: str, rows: list[int], lower: frozenset[str]
+    ) -> list[tuple[Span, Entity]]:
+        found = _located(rep, text, rows, lambda s: entities(s, lower))
+        return [(span, e) for span, e in found if isinstance(e, Entity)]
+
+    all_a = names(a, a_text, list(range(len(a.sentences))), lower_a)
+    all_b = names(b, b_text, list(range(len(b.sentences))), lower_b)
+    body_a = " ".join(s.text for s in a.sentences)
+    body_b = " ".join(s.text for s in b.sentences)
+    out: list[Difference] = []
+    reported: set[tuple[str, frozenset[str]]] = set()
+    for passage in alignment.passages:
+        a_rows = sorted({link.a_index for link in passage.links})
+        b_rows = sorted({link.b_index for link in passage.links})
+        here_a = names(a, a_text, a_rows, lower_a)
+        here_b = names(b, b_text, b_rows, lower_b)
+        text_a = " ".join(a.sentences[i].text for i in a_rows)
+        text_b = " ".join(b.sentences[j].text for j in b_rows)
+        for side, mine, theirs, their_text, everywhere, body in (
+            ("a", here_a, here_b, text_b, [e for _, e in all_b], body_b),
+            ("b", here_b, here_a, text_a, [e for _, e in all_a], body_a),
+        ):
+            for span, entity in mine:
+                if (side, entity.key) in reported or mentions(entity, [e for _, e in theirs], their_text):
+                    continue
+                reported.add((side, entity.key))
+                other = "B" if side == "a" else "A"
+                elsewhere = mentions(entity, everywhere, body)
+                detail = f"{entity.text} is not in the corresponding passage of {other}" + (
+                    "" if elsewhere else f", nor anywhere in {other}"
+                )
+                out.append(_one_sided("entity_missing", side, span, entity.text, detail))
+    for side, mine, theirs, body in (("a", all_a, all_b, body_b), ("b", all_b, all_a, body_a)):
+        for span, entity in mine:
+            if (side, entity.key) in reported or mentions(entity, [e for _, e in theirs], body):
+                continue
+            reported.add((side, entity.key))
+            other = "B" if side == "a" else "A"
+            out.append(
+                _one_sided("entity_missing", side, span, entity.text, f"{entity.text} is not in {other}")
+            )
+    return out
+
+
+def _one_sided(kind: str, side: str, span: Span, text: str, detail: str) -> Difference:
+    if side == "a":
+        return Difference(kind, span, None, text, None, detail)  # type: ignore[arg-type]
+    return Difference(kind, None, span, None, text, detail)  # type: ignore[arg-type]
+
+
+def _quote_differences(
+    a: Representation, b: Representation, a_text: str, b_text: str, alignment: Alignment
+) -> list[Difference]:
+    links_ab: dict[int, set[int]] = defaultdict(set)
+    links_ba: dict[int, set[int]] = defaultdict(set)
+    for link in alignment.links:
+        links_ab[link.a_index].add(link.b_index)
+        links_ba[link.b_index].add(link.a_index)
+
+    def placed(rep: Representation, text: str) -> list[tuple[Quote, list[int]]]:
+        out = []
+        for quote in quotes(text):
+            rows = [k for k, s in enumerate(rep.sentences) if s.start < quote.end and quote.start < s.end]
+            if rows:
+                out.append((quote, rows))
+        return out
+
+    def context(rep: Representation, text: str, rows: list[int], quote: Quote) -> str:
+        start, end = rep.sentences[rows[0]].start, rep.sentences[rows[-1]].end
+        return text[start : quote.start] + " " * (quote.end - quote.start) + text[quote.end : end]
+
+    quotes_a, quotes_b = placed(a, a_text), placed(b, b_text)
+    used_b: set[int] = set()
+    out: list[Difference] = []
+    for quote, rows in quotes_a:
+        partners = sorted(set().union(*(links_ab[r] for r in rows)))
+        if not partners:
+            if len(words(quote.text)) > 1:
+                out.append(
+                    _one_sided(
+                        "quote_dropped", "a", (quote.start, quote.end), quote.text, "quotation only in A"
+                    )
+                )
+            continue
+        candidates = [
+            (k, q, r) for k, (q, r) in enumerate(quotes_b) if set(r) & set(partners) and k not in used_b
+        ]
+        mine = set(words(quote.text))
+        best = max(
+            candidates,
+            key=lambda c: len(mine & set(words(c[1].text))) / max(1, len(mine | set(words(c[1].text)))),
+            default=None,
+        )
+        if best is None:
+            if len(mine) < 2:
+                continue  # a quoted word or gloss ("dagger") that B simply does not quote
+            start, end = b.sentences[partners[0]].start, b.sentences[partners[-1]].end
+            out.append(
+                Difference(
+                    "quote_to_indirect",
+                    (quote.start, quote.end),
+                    (start, end),
+                    quote.text,
+                    b_text[start:end],
+                    "quoted in A, reported without quotation marks in B",
+                )
+            )
+            continue
+        k, other, other_rows = best
+        used_b.add(k)
+        if words(quote.text) != words(other.text):
+            out.append(
+                Difference(
+                    "quote_altered",
+                    (quote.start, quote.end),
+                    (other.start, other.end),
+                    quote.text,
+                    other.text,
+                    "the quotation's words differ",
+                )
+            )
+        who_a = speaker(context(a, a_text, rows, quote))
+        who_b = speaker(context(b, b_text, other_rows, other))
+        if who_a and who_b and who_a != who_b:
+            out.append(
+                Difference(
+                    "quote_speaker_changed",
+                    (quote.start, quote.end),
+                    (other.start, other.end),
+                    quote.text,
+                    other.text,
+                    f"attributed to {who_a} in A, to {who_b} in B",
+                )
+            )
+    for k, (quote, rows) in enumerate(quotes_b):
+        if k in used_b:
+            continue
+        partners = sorted(set().union(*(links_ba[r] for r in rows)))
+        if len(words(quote.text)) < 2:
+            continue  # an unpaired quoted word: emphasis or a gloss, not a quotation to report
+        if not partners:
+            out.append(
+                _one_sided("quote_added", "b", (quote.start, quote.end), quote.text, "quotation only in B")
+            )
+            continue
+        start, end = a.sentences[partners[0]].start, a.sentences[partners[-1]].end
+        out.append(
+            Difference(
+                "quote_from_indirect",
+                (start, end),
+                (quote.start, quote.end),
+                a_text[start:end],
+                quote.text,
+                "reported without quotation marks in A, quoted in B",
+            )
+        )
+    return out
+
+
+def differences(
+    a: Representation, b: Representation, alignment: Alignment, a_text: str, b_text: str
+) -> list[Difference]:
+    """Every difference between two aligned texts, in reading order of A then B."""
+    out: list[Difference] = []
+    for passage in alignment.passages:
+        for a_rows, b_rows in _components(passage):
+            out += _numbers(a, b, a_text, b_text, a_rows, b_rows)
+    out += _quote_differences(a, b, a_text, b_text, alignment)
+    out += _entity_differences(a, b, a_text, b_text, alignment)
+    out += unmatched(a, b, alignment, a_text, b_text)
+    return sorted(out, key=lambda d: (d.a or (len(a_text), 0), d.b or (0, 0), d.type))

@@ -1,0 +1,176 @@
+"""Names of people, places and organisations, by rule (no model ships on PyPI for this).
+
+A name is a run of capitalised words, joined by a few lower-case particles
+("Bank of England", "Ibn al-Khattab"). A single capitalised word that opens a
+sentence counts only if the document also capitalises it inside a sentence
+("Moscow said" counts when "in Moscow" occurs; "Defiance and disgust" does
+not); months, weekdays and a few title words alone are not names. spaCy's statistical models would do better
+but install only from GitHub releases, not PyPI, so rules it is.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+__all__ = ["Entity", "capitalised_inside", "entities", "mentions"]
+
+_RUN = re.compile(
+    r"(?<![\w’'])[A-Z][\w’'.&-]*(?:(?:\s+(?:of|the|de|del|da|van|von|bin|al|la|le|du|and)){0,2}\s+[A-Z][\w’'.&-]*)*"
+)
+_NOT_NAMES = frozenset(
+    [
+        "january",
+        "february",
+        "march",
+        "april",
+        "may",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+        "monday",
+        "tuesday",
+        "wednesday",
+        "thursday",
+        "friday",
+        "saturday",
+        "sunday",
+        "i",
+        "a",
+        "an",
+        "the",
+        "this",
+        "that",
+        "these",
+        "those",
+        "it",
+        "its",
+        "he",
+        "she",
+        "they",
+        "we",
+        "you",
+        "his",
+        "her",
+        "their",
+        "our",
+        "mr",
+        "mrs",
+        "ms",
+        "dr",
+        "president",
+        "minister",
+        "but",
+        "and",
+        "or",
+        "if",
+        "in",
+        "on",
+        "at",
+        "for",
+        "from",
+        "by",
+        "with",
+        "as",
+        "after",
+        "before",
+        "while",
+        "when",
+        "where",
+        "what",
+        "who",
+        "why",
+        "how",
+        "however",
+    ]
+)
+_WORD = re.compile(r"[\w’']+")
+_PARTICLE = re.compile(r"\s+(?:of|the|de|del|da|van|von|bin|al|la|le|du|and)\s+")
+
+
+@dataclass(frozen=True, slots=True)
+class Entity:
+    """A name: ``[start, end)`` offsets, its text, and the words that identify it."""
+
+    start: int
+    end: int
+    text: str
+    key: frozenset[str]
+    head: frozenset[str]  # the words before a joining particle: "Prigozhin" of "Prigozhin of Russia"
+
+
+def _norm(token: str) -> str:
+    token = token.lower().replace("’", "'").removesuffix("'s")
+    return token[:-1] if len(token) > 4 and token.endswith("s") else token  # Kinzhals ~ Kinzhal
+
+
+def _key(text: str) -> frozenset[str]:
+    tokens = [_norm(t) for t in _WORD.findall(text)]
+    return frozenset(t for t in tokens if t not in _NOT_NAMES and len(t) > 1)
+
+
+def capitalised_inside(sentences: list[str]) -> frozenset[str]:
+    """Lower-cased words that some sentence capitalises after its first word."""
+    found = set()
+    for sentence in sentences:
+        for match in _WORD.finditer(sentence):
+            if (
+                match.start() > 0
+                and match.group()[0].isupper()
+                and sentence[: match.start()].strip(" “\"'‘(")
+            ):
+                found.add(match.group().lower().replace("’", "'").removesuffix("'s"))
+    return frozenset(found)
+
+
+def entities(sentence: str, known: frozenset[str]) -> list[Entity]:
+    """Names in one sentence; ``known``: words the document capitalises inside sentences.
+
+    Examples:
+        >>> sentence = "Moscow confirmed a strike near Kharkiv, said Oleg Zhdanov."
+        >>> [e.text for e in entities(sentence, frozenset({"moscow"}))]
+        ['Moscow', 'Kharkiv', 'Oleg Zhdanov']
+        >>> [e.text for e in entities("Defiance met the blitz.", frozenset())]
+        []
+    """
+    out = []
+    for match in _RUN.finditer(sentence):
+        text = match.group().rstrip(".’'")
+        for suffix in ("’s", "'s"):
+            text = text.removesuffix(suffix)
+        first = text.split()[0].lower()
+        at_start = not sentence[: match.start()].strip(" “\"'‘(")
+        if len(text.split()) == 1 and at_start and first.replace("’", "'") not in known:
+            continue
+        if at_start and len(text.split()) > 1 and (first in _NOT_NAMES or first not in known):
+            # "Engineer Sofia Brandt said", "The White House": an opening word that is
+            # capitalised only because it opens the sentence is not part of the name.
+            drop = len(text.split()[0]) + 1
+            text = text[drop:]
+            start = match.start() + drop
+        else:
+            start = match.start()
+        key = _key(text)
+        if not key:
+            continue
+        head = _key(_PARTICLE.split(text)[0]) or key
+        out.append(Entity(start, start + len(text), text, key, head))
+    return out
+
+
+def mentions(entity: Entity, others: list[Entity], other_text: str) -> bool:
+    """Whether a text mentions ``entity``.
+
+    It does when one of its names shares a word with the entity's head, or when
+    its words include, in any case, the head's last word (a surname: "Lindqvist
+    said" mentions Marta Lindqvist) or all of the head's words.
+    """
+    if any(entity.head & other.key for other in others):
+        return True
+    lowered = {_norm(t) for t in _WORD.findall(other_text)}
+    last = _key(_PARTICLE.split(entity.text)[0].split()[-1])
+    return entity.head <= lowered or bool(last and last <= lowered)

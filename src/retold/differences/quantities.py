@@ -1,0 +1,119 @@
+"""Numbers and quantities in a sentence, normalised so that equal amounts compare equal.
+
+"2,000 kilometers", "2000 km" and "two thousand kilometres" are all 2000 km;
+"$2.5bn", "2.5 billion dollars" and "US$2,500 million" are all 2.5e9 USD;
+"40%", "40 percent" and "forty per cent" are all 40 %. Rules, not a model:
+written for English news, documented in each pattern.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+__all__ = ["Quantity", "quantities"]
+
+_SMALL = {
+    "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14,
+    "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20,
+    "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90,
+    "dozen": 12, "hundred": 100,
+}  # fmt: skip
+_SCALE = {
+    "hundred": 1e2, "thousand": 1e3, "k": 1e3, "million": 1e6, "mn": 1e6, "m": 1e6,
+    "billion": 1e9, "bn": 1e9, "b": 1e9, "trillion": 1e12, "tn": 1e12,
+}  # fmt: skip
+_UNITS = {
+    "%": "%", "percent": "%", "per cent": "%", "percentage points": "pp",
+    "km": "km", "kilometer": "km", "kilometers": "km", "kilometre": "km", "kilometres": "km",
+    "mile": "mi", "miles": "mi", "mi": "mi",
+    "metre": "m", "metres": "m", "meter": "m", "meters": "m",
+    "kg": "kg", "kilogram": "kg", "kilograms": "kg", "tonne": "t", "tonnes": "t", "ton": "t", "tons": "t",
+    "dollar": "USD", "dollars": "USD", "euro": "EUR", "euros": "EUR", "pound": "GBP", "pounds": "GBP",
+    "yen": "JPY", "rubles": "RUB", "roubles": "RUB", "hryvnias": "UAH",
+    "second": "s", "seconds": "s", "minute": "min", "minutes": "min", "hour": "h", "hours": "h",
+    "day": "day", "days": "day", "week": "week", "weeks": "week", "month": "month", "months": "month",
+    "year": "year", "years": "year",
+}  # fmt: skip
+_CURRENCY = {"$": "USD", "us$": "USD", "€": "EUR", "£": "GBP", "¥": "JPY"}
+
+_WORD_NUMBER = "|".join(sorted(_SMALL, key=len, reverse=True))
+_SCALE_WORD = "|".join(sorted(_SCALE, key=len, reverse=True))
+_UNIT_WORD = "|".join(re.escape(u) for u in sorted(_UNITS, key=len, reverse=True))
+_PATTERN = re.compile(
+    rf"""
+    (?P<currency>US\$|\$|€|£|¥)?\s?
+    (?:
+        (?P<digits>(?<![\w.,])\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|(?<![\w.,])\d+(?:\.\d+)?)
+      | (?P<words>\b(?:{_WORD_NUMBER})(?:[\s-](?:{_WORD_NUMBER}))*\b)
+    )
+    (?:\s?(?P<scale>(?:{_SCALE_WORD})\b))?
+    (?:\s?(?P<unit>(?:{_UNIT_WORD})(?![\w])))?
+    """,
+    re.IGNORECASE | re.VERBOSE,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Quantity:
+    """A number found in a text: ``[start, end)`` offsets, its value and canonical unit ("" if none)."""
+
+    start: int
+    end: int
+    value: float
+    unit: str
+    text: str
+
+    @property
+    def key(self) -> tuple[float, str]:
+        return (round(self.value, 6), self.unit)
+
+
+def _words_value(words: str) -> float | None:
+    total, current = 0.0, 0.0
+    for word in re.split(r"[\s-]+", words.lower()):
+        if word == "hundred":
+            current = max(current, 1.0) * 100
+        elif word in _SMALL:
+            current += _SMALL[word]
+        else:
+            return None
+    return total + current
+
+
+def quantities(text: str) -> list[Quantity]:
+    """Every number in ``text`` with its unit, in order.
+
+    Examples:
+        >>> [(q.value, q.unit) for q in quantities("It flew 2,000 kilometers, or two thousand km.")]
+        [(2000.0, 'km'), (2000.0, 'km')]
+        >>> [(q.value, q.unit) for q in quantities("a $2.5bn deal, up 40 per cent")]
+        [(2500000000.0, 'USD'), (40.0, '%')]
+    """
+    out = []
+    for match in _PATTERN.finditer(text):
+        if match.group("digits"):
+            value = float(match.group("digits").replace(",", ""))
+        else:
+            words = match.group("words")
+            if words.lower() in ("one",) and not (match.group("unit") or match.group("scale")):
+                continue  # "one of the", "no one": rarely a quantity
+            parsed = _words_value(words)
+            if parsed is None:
+                continue
+            value = parsed
+        scale = (match.group("scale") or "").lower()
+        unit_word = (match.group("unit") or "").lower()
+        currency = _CURRENCY.get((match.group("currency") or "").lower(), "")
+        if scale in ("m", "b", "k") and not currency:
+            # "5m" is five metres as often as five million: only money takes the short scales.
+            if scale == "m" and not unit_word:
+                unit_word = "metre"
+            scale = ""
+        value *= _SCALE.get(scale, 1.0)
+        unit = currency or _UNITS.get(unit_word, "")
+        start = min(match.start(g) for g in ("currency", "digits", "words") if match.group(g))
+        end = max(match.end(g) for g in ("digits", "words", "scale", "unit") if match.group(g))
+        out.append(Quantity(start, end, value, unit, text[start:end]))
+    return out

@@ -1,0 +1,108 @@
+"""Direct quotations and who they are attributed to, by rule.
+
+A quotation is text between double quotation marks (straight or curly) of up
+to 1,500 characters; a single quoted word counts too (the White House's word
+"appalling" is what a rewrite changes). The speaker is read from the words around it: a
+capitalised name next to a reporting verb ("said Marta Lindqvist", "Zelensky
+told reporters", "according to the ministry"). Pronouns ("he said") name no
+one. Written for English news; no model involved.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+__all__ = ["Quote", "quotes", "speaker", "words"]
+
+_QUOTE = re.compile(r"“([^“”]{2,1500}?)”|\"([^\"\n]{2,1500}?)\"|„([^„“”]{2,1500}?)[“”]")
+_VERBS = (
+    r"said|says|told|tells|added|adds|stated|states|wrote|writes|commented|warned|insisted|"
+    r"explained|announced|declared|noted|argued|claimed|asked|replied|tweeted|posted"
+)
+_NAME = r"(?:[A-Z][\w'’.-]+(?:\s+(?:de|van|von|bin|al|la|du)\b)?\s+){0,3}[A-Z][\w'’.-]+"
+_AFTER_VERB = re.compile(rf"\b(?:{_VERBS}|according to)\s*,?\s+(?:the\s+)?({_NAME})")
+_BEFORE_VERB = re.compile(rf"({_NAME})(?:\s*,[^,]{{1,60}},)?\s+(?:has\s+|had\s+)?(?:{_VERBS})\b")
+_TITLES = frozenset(
+    [
+        "president",
+        "prime",
+        "minister",
+        "secretary",
+        "spokesperson",
+        "spokesman",
+        "spokeswoman",
+        "chief",
+        "director",
+        "mr",
+        "mrs",
+        "ms",
+        "dr",
+        "sen",
+        "senator",
+        "rep",
+        "governor",
+        "mayor",
+        "general",
+        "gen",
+        "colonel",
+        "officer",
+        "official",
+        "the",
+        "a",
+        "an",
+    ]
+)
+_WORD = re.compile(r"[\w'’]+")
+
+
+@dataclass(frozen=True, slots=True)
+class Quote:
+    """A quotation: the ``[start, end)`` of the quoted words (marks excluded) and their text."""
+
+    start: int
+    end: int
+    text: str
+
+
+def quotes(text: str) -> list[Quote]:
+    """Every quotation in ``text``.
+
+    Examples:
+        >>> [q.text for q in quotes('He said: “It won’t help them.” Then "no".')]
+        ['It won’t help them.', 'no']
+    """
+    out = []
+    for match in _QUOTE.finditer(text):
+        group = next(k for k, g in enumerate(match.groups(), start=1) if g is not None)
+        inner = match.group(group)
+        if _WORD.search(inner):
+            out.append(Quote(match.start(group), match.end(group), inner))
+    return out
+
+
+def words(text: str) -> list[str]:
+    """Lower-cased words, apostrophes unified: what two quotations are compared on."""
+    return [w.lower().replace("’", "'") for w in _WORD.findall(text)]
+
+
+def speaker(context: str) -> str | None:
+    """The surname-like key of who a sentence attributes its quotation to, if named.
+
+    ``context`` is the sentence with the quotation itself blanked out.
+
+    Examples:
+        >>> speaker('The occupiers can only terrorise, said President Volodymyr Zelensky.')
+        'zelensky'
+        >>> speaker('Marta Lindqvist, the regional director, said on Tuesday.')
+        'lindqvist'
+        >>> speaker('he said.') is None
+        True
+    """
+    for pattern in (_AFTER_VERB, _BEFORE_VERB):
+        match = pattern.search(context)
+        if match:
+            tokens = [t for t in words(match.group(1)) if t not in _TITLES]
+            if tokens:
+                return tokens[-1].removesuffix("'s")
+    return None

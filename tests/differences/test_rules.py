@@ -1,0 +1,84 @@
+"""The rule-based readers of numbers, quotations and names."""
+
+from __future__ import annotations
+
+import pytest
+
+from retold.differences.entities import capitalised_inside, entities, mentions
+from retold.differences.quantities import quantities
+from retold.differences.quotes import quotes, speaker
+
+
+def keys(text: str) -> list[tuple[float, str]]:
+    return [q.key for q in quantities(text)]
+
+
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [
+        ("a range of 2,000 kilometers", "a range of 2000 km"),
+        ("a range of 2,000 kilometres", "a range of two thousand km"),
+        ("a $2.5bn contract", "a contract worth 2.5 billion dollars"),
+        ("up 40 per cent", "up 40%"),
+        ("forty-two people", "42 people"),
+        ("€3.5 million", "3.5 million euros"),
+    ],
+)
+def test_equal_amounts_in_other_words_compare_equal(first: str, second: str) -> None:
+    assert keys(first) == keys(second)
+    assert len(keys(first)) == 1
+
+
+def test_different_amounts_and_units_differ() -> None:
+    assert keys("2,000 km") != keys("1,500 km")
+    assert keys("2,000 km") != keys("2,000 miles")
+
+
+def test_quantity_offsets_cover_the_amount_only() -> None:
+    text = "Officials said 31,000 vehicles a day cross it."
+    (q,) = quantities(text)
+    assert text[q.start : q.end] == "31,000"
+
+
+def test_one_as_a_pronoun_is_not_a_quantity() -> None:
+    assert keys("one of the engineers said no one knew") == []
+
+
+def test_quotes_in_curly_and_straight_marks() -> None:
+    text = '“We will reopen it,” she said. He called it "a disgrace" on Friday.'
+    assert [q.text for q in quotes(text)] == ["We will reopen it,", "a disgrace"]
+    first = quotes(text)[0]
+    assert text[first.start - 1 : first.end + 1] == "“We will reopen it,”"
+
+
+@pytest.mark.parametrize(
+    ("context", "who"),
+    [
+        ("                    , said Marta Lindqvist, the regional transport director.", "lindqvist"),
+        ("Transport director Marta Lindqvist said                 .", "lindqvist"),
+        ("                  , according to Ellisford Council.", "council"),
+        ("                   , he said.", None),
+    ],
+)
+def test_speaker_is_the_named_person_next_to_a_reporting_verb(context: str, who: str | None) -> None:
+    assert speaker(context) == who
+
+
+def test_a_capitalised_word_opening_a_sentence_is_a_name_only_if_capitalised_elsewhere() -> None:
+    sentences = [
+        "Brackwater lies north of the river.",
+        "Traffic from Brackwater was diverted.",
+        "Traffic was heavy.",
+    ]
+    known = capitalised_inside(sentences)
+    assert [e.text for e in entities(sentences[0], known)] == ["Brackwater"]
+    assert [e.text for e in entities(sentences[2], known)] == []
+
+
+def test_a_name_is_mentioned_by_its_surname_but_not_by_its_particle_tail() -> None:
+    (full,) = entities("It was led by Henrik Aas of Norway yesterday.", frozenset())
+    (surname,) = entities("The crew of Aas finished first.", frozenset())
+    (country,) = entities("The crew of Norway finished first.", frozenset())
+    assert mentions(full, [surname], "")
+    assert not mentions(full, [country], "")
+    assert mentions(full, [], "henrik aas spoke")  # lower-cased in the other text still counts
