@@ -94,7 +94,14 @@ def _output(path: Path | None) -> Iterator[TextIO]:
     type=click.Path(path_type=Path),
     help="File of pairs (two paths per line); writes JSONL.",
 )
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "html"]),
+    default="text",
+    show_default=True,
+    help="html: one self-contained file with both texts side by side (use with -o).",
+)
 @click.option("-o", "--output", type=click.Path(path_type=Path), help="Write to this file instead of stdout.")
 @click.option(
     "--model", help="Bundled model (minilm-l6-int8, minilm-l6-static) or a sentence-transformers name."
@@ -128,6 +135,7 @@ def compare(
     Examples:
       retold compare original.txt suspect.html
       retold compare a.txt b.txt --format json
+      retold compare a.txt b.txt --format html -o report.html
       retold compare --pairs pairs.tsv -o results.jsonl
     """
     from retold.config import load_config
@@ -141,6 +149,8 @@ def compare(
     if pairs_file is not None:
         if a or b:
             raise click.UsageError("give either A and B or --pairs, not both")
+        if fmt == "html":
+            raise click.UsageError("--pairs writes JSONL; --format html is for one pair")
         pairs = read_pairs_file(pairs_file)
         pipeline = Pipeline(config)
         failed = _compare_pairs(pipeline, pairs, encoding, html, output)
@@ -160,6 +170,10 @@ def compare(
             from retold.report import to_json
 
             out.write(to_json(comparison) + "\n")
+        elif fmt == "html":
+            from retold.report import render_html
+
+            out.write(render_html(comparison, doc_a.text, doc_b.text))
         else:
             from rich.console import Console
 
