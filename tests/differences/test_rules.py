@@ -22,6 +22,7 @@ def keys(text: str) -> list[tuple[float, str]]:
         ("up 40 per cent", "up 40%"),
         ("forty-two people", "42 people"),
         ("€3.5 million", "3.5 million euros"),
+        ("about a quarter of them", "25% of them"),
     ],
 )
 def test_equal_amounts_in_other_words_compare_equal(first: str, second: str) -> None:
@@ -82,3 +83,14 @@ def test_a_name_is_mentioned_by_its_surname_but_not_by_its_particle_tail() -> No
     assert mentions(full, [surname], "")
     assert not mentions(full, [country], "")
     assert mentions(full, [], "henrik aas spoke")  # lower-cased in the other text still counts
+
+
+def test_an_acronym_mentions_the_name_it_abbreviates() -> None:
+    short = entities("Most adults in the U.S. were surveyed at UCSF last year.", frozenset())
+    long = entities(
+        "Most adults in the United States were surveyed at the University of California San Francisco.",
+        frozenset(),
+    )
+    assert [e.text for e in short] == ["U.S.", "UCSF"]
+    assert all(mentions(e, long, "") for e in short)
+    assert all(mentions(e, short, "") for e in long)

@@ -109,6 +109,9 @@ def _norm(token: str) -> str:
 
 
 def _key(text: str) -> frozenset[str]:
+    compact = text.replace(".", "")
+    if compact.isupper() and 1 < len(compact) <= 8 and " " not in compact:
+        return frozenset({compact.lower()})  # U.S., UN, NATO
     tokens = [_norm(t) for t in _WORD.findall(text)]
     return frozenset(t for t in tokens if t not in _NOT_NAMES and len(t) > 1)
 
@@ -139,7 +142,9 @@ def entities(sentence: str, known: frozenset[str]) -> list[Entity]:
     """
     out = []
     for match in _RUN.finditer(sentence):
-        text = match.group().rstrip(".’'")
+        text = match.group().rstrip("’'")
+        if text.endswith(".") and "." not in text[:-1]:
+            text = text[:-1]  # a full stop, not the end of an abbreviation such as U.S.
         for suffix in ("’s", "'s"):
             text = text.removesuffix(suffix)
         first = text.split()[0].lower()
@@ -162,6 +167,18 @@ def entities(sentence: str, known: frozenset[str]) -> list[Entity]:
     return out
 
 
+def _initials(entity: Entity) -> str:
+    """Initials of a name of several words: United States -> us, University of ... -> u...sf."""
+    words = [w for w in _WORD.findall(entity.text) if w[0].isupper()]
+    return "".join(w[0] for w in words).lower() if len(words) > 1 else ""
+
+
+def _acronym(entity: Entity) -> str:
+    """An acronym in lower case (U.S. -> us, UCSF -> ucsf), or "" for an ordinary word."""
+    compact = entity.text.replace(".", "").replace(" ", "")
+    return compact.lower() if compact.isupper() and 1 < len(compact) <= 8 else ""
+
+
 def mentions(entity: Entity, others: list[Entity], other_text: str) -> bool:
     """Whether a text mentions ``entity``.
 
@@ -171,6 +188,9 @@ def mentions(entity: Entity, others: list[Entity], other_text: str) -> bool:
     """
     if any(entity.head & other.key for other in others):
         return True
+    mine = {_initials(entity), _acronym(entity)} - {""}
+    if any(mine & ({_initials(other), _acronym(other)} - {""}) for other in others):
+        return True  # U.S. and United States, UCSF and University of California San Francisco
     lowered = {_norm(t) for t in _WORD.findall(other_text)}
     last = _key(_PARTICLE.split(entity.text)[0].split()[-1])
     return entity.head <= lowered or bool(last and last <= lowered)

@@ -1,6 +1,7 @@
 """Numbers and quantities in a sentence, normalised so that equal amounts compare equal.
 
 "2,000 kilometers", "2000 km" and "two thousand kilometres" are all 2000 km;
+"a quarter of them" and "25%" are both 25 %;
 "$2.5bn", "2.5 billion dollars" and "US$2,500 million" are all 2.5e9 USD;
 "40%", "40 percent" and "forty per cent" are all 40 %. Rules, not a model:
 written for English news, documented in each pattern.
@@ -38,6 +39,11 @@ _UNITS = {
 }  # fmt: skip
 _CURRENCY = {"$": "USD", "us$": "USD", "€": "EUR", "£": "GBP", "¥": "JPY"}
 
+_FRACTIONS = {"half": 50.0, "a third": 100 / 3, "one third": 100 / 3, "a quarter": 25.0, "one quarter": 25.0,
+              "three quarters": 75.0, "two thirds": 200 / 3}  # fmt: skip
+_FRACTION = re.compile(
+    r"\b(?P<fraction>" + "|".join(sorted(_FRACTIONS, key=len, reverse=True)) + r")\s+of\b", re.IGNORECASE
+)
 _WORD_NUMBER = "|".join(sorted(_SMALL, key=len, reverse=True))
 _SCALE_WORD = "|".join(sorted(_SCALE, key=len, reverse=True))
 _UNIT_WORD = "|".join(re.escape(u) for u in sorted(_UNITS, key=len, reverse=True))
@@ -92,6 +98,9 @@ def quantities(text: str) -> list[Quantity]:
         [(2500000000.0, 'USD'), (40.0, '%')]
     """
     out = []
+    for match in _FRACTION.finditer(text):  # "a quarter of them" is 25 %
+        word = match.group("fraction")
+        out.append(Quantity(match.start(), match.start() + len(word), _FRACTIONS[word.lower()], "%", word))
     for match in _PATTERN.finditer(text):
         if match.group("digits"):
             value = float(match.group("digits").replace(",", ""))
@@ -116,4 +125,4 @@ def quantities(text: str) -> list[Quantity]:
         start = min(match.start(g) for g in ("currency", "digits", "words") if match.group(g))
         end = max(match.end(g) for g in ("digits", "words", "scale", "unit") if match.group(g))
         out.append(Quantity(start, end, value, unit, text[start:end]))
-    return out
+    return sorted(out, key=lambda q: q.start)
