@@ -23,6 +23,7 @@ def keys(text: str) -> list[tuple[float, str]]:
         ("forty-two people", "42 people"),
         ("€3.5 million", "3.5 million euros"),
         ("about a quarter of them", "25% of them"),
+        ("a thousand particles", "1,000 particles"),
     ],
 )
 def test_equal_amounts_in_other_words_compare_equal(first: str, second: str) -> None:

@@ -109,12 +109,11 @@ def _entity_differences(
             for span, entity in mine:
                 if (side, entity.key) in reported or mentions(entity, [e for _, e in theirs], their_text):
                     continue
+                if mentions(entity, everywhere, body):
+                    continue  # named elsewhere in the other text: moved, not missing
                 reported.add((side, entity.key))
                 other = "B" if side == "a" else "A"
-                elsewhere = mentions(entity, everywhere, body)
-                detail = f"{entity.text} is not in the corresponding passage of {other}" + (
-                    "" if elsewhere else f", nor anywhere in {other}"
-                )
+                detail = f"{entity.text} is in an aligned passage but nowhere in {other}"
                 out.append(_one_sided("entity_missing", side, span, entity.text, detail))
     for side, mine, theirs, body in (("a", all_a, all_b, body_b), ("b", all_b, all_a, body_a)):
         for span, entity in mine:
@@ -243,6 +242,29 @@ def _quote_differences(
     return out
 
 
+def _unlinked_numbers(
+    a: Representation, b: Representation, a_text: str, b_text: str, alignment: Alignment
+) -> list[Difference]:
+    """Numbers in sentences with no counterpart that the other text never states."""
+    linked_a = {link.a_index for link in alignment.links}
+    linked_b = {link.b_index for link in alignment.links}
+    out = []
+    for side, rep, text, other_rep, other_text, linked in (
+        ("a", a, a_text, b, b_text, linked_a),
+        ("b", b, b_text, a, a_text, linked_b),
+    ):
+        everything = list(range(len(other_rep.sentences)))
+        elsewhere = {q.key for _, q in _located(other_rep, other_text, everything, quantities)}  # type: ignore[attr-defined]
+        free = [k for k in range(len(rep.sentences)) if k not in linked]
+        other = "B" if side == "a" else "A"
+        for span, q in _located(rep, text, free, quantities):
+            assert isinstance(q, Quantity)
+            if q.key not in elsewhere:
+                detail = f"{q.text} is not in {other} (in a sentence with no counterpart)"
+                out.append(_one_sided("number_missing", side, span, q.text, detail))
+    return out
+
+
 def differences(
     a: Representation, b: Representation, alignment: Alignment, a_text: str, b_text: str
 ) -> list[Difference]:
@@ -251,6 +273,7 @@ def differences(
     for passage in alignment.passages:
         for a_rows, b_rows in _components(passage):
             out += _numbers(a, b, a_text, b_text, a_rows, b_rows)
+    out += _unlinked_numbers(a, b, a_text, b_text, alignment)
     out += _quote_differences(a, b, a_text, b_text, alignment)
     out += _entity_differences(a, b, a_text, b_text, alignment)
     out += unmatched(a, b, alignment, a_text, b_text)

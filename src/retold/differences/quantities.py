@@ -44,6 +44,8 @@ _FRACTIONS = {"half": 50.0, "a third": 100 / 3, "one third": 100 / 3, "a quarter
 _FRACTION = re.compile(
     r"\b(?P<fraction>" + "|".join(sorted(_FRACTIONS, key=len, reverse=True)) + r")\s+of\b", re.IGNORECASE
 )
+_ARTICLE = re.compile(r"\b(?:an?|one)\s+(?P<scale>dozen|hundred|thousand|million|billion)\b", re.IGNORECASE)
+_ARTICLE_VALUES = {"dozen": 12.0, "hundred": 1e2, "thousand": 1e3, "million": 1e6, "billion": 1e9}
 _WORD_NUMBER = "|".join(sorted(_SMALL, key=len, reverse=True))
 _SCALE_WORD = "|".join(sorted(_SCALE, key=len, reverse=True))
 _UNIT_WORD = "|".join(re.escape(u) for u in sorted(_UNITS, key=len, reverse=True))
@@ -101,7 +103,13 @@ def quantities(text: str) -> list[Quantity]:
     for match in _FRACTION.finditer(text):  # "a quarter of them" is 25 %
         word = match.group("fraction")
         out.append(Quantity(match.start(), match.start() + len(word), _FRACTIONS[word.lower()], "%", word))
+    for match in _ARTICLE.finditer(text):  # "a thousand particles", "a dozen drones"
+        value = _ARTICLE_VALUES[match.group("scale").lower()]
+        out.append(Quantity(match.start(), match.end(), value, "", match.group()))
+    taken = [(q.start, q.end) for q in out]
     for match in _PATTERN.finditer(text):
+        if any(start < match.end() and match.start() < end for start, end in taken):
+            continue
         if match.group("digits"):
             value = float(match.group("digits").replace(",", ""))
         else:

@@ -1,0 +1,96 @@
+"""Precision and recall of retold's differences per type, against hand annotations.
+
+    python benchmarks/differences_eval.py --data ../shared/data/ai-news-rewrites/dev.jsonl \
+        [--gold benchmarks/annotations/differences.jsonl] [--show]
+
+The annotations hold pair ids (``retold.evaluation.datasets.ai_news_pairs``:
+original vs rephrased, metadata stripped), types and character offsets only:
+never the texts, which are research-licensed. Each annotated pair was read in
+full and every difference of the types measured here (numbers, quotations,
+names) written down, so anything retold reports beyond them is a false
+positive. A reported difference matches an annotated one of the same type
+when their spans overlap on every side the annotation gives.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from collections import Counter, defaultdict
+from pathlib import Path
+
+from retold.differences import Difference
+from retold.evaluation.datasets import ai_news_pairs
+from retold.pipeline import Pipeline
+
+MEASURED = ("number", "quote", "entity")
+ROOT = Path(__file__).resolve().parent
+
+
+def overlaps(first: list[int] | tuple[int, int] | None, second: list[int] | tuple[int, int] | None) -> bool:
+    if first is None or second is None:
+        return first is None and second is None
+    return first[0] < second[1] and second[0] < first[1]
+
+
+def matches(found: Difference, gold: dict[str, object]) -> bool:
+    return (
+        found.type == gold["type"]
+        and overlaps(found.a, gold["a"])  # type: ignore[arg-type]
+        and overlaps(found.b, gold["b"])  # type: ignore[arg-type]
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--data", type=Path, required=True)
+    parser.add_argument("--gold", type=Path, default=ROOT / "annotations" / "differences.jsonl")
+    parser.add_argument("--show", action="store_true", help="print every miss and false positive")
+    args = parser.parse_args()
+    gold_by_pair: dict[str, list[dict[str, object]]] = defaultdict(list)
+    for line in args.gold.read_text(encoding="utf-8").splitlines():
+        if line.strip():
+            row = json.loads(line)
+            gold_by_pair[row["pair"]].append(row)
+    pairs = {f"{p.a.id}/{p.b.id}": p for p in ai_news_pairs(args.data)}
+    pipeline = Pipeline()
+    true_pos: Counter[str] = Counter()
+    false_pos: Counter[str] = Counter()
+    false_neg: Counter[str] = Counter()
+    for key, gold in sorted(gold_by_pair.items()):
+        pair = pairs[key]
+        found = [
+            d for d in pipeline.compare(pair.a, pair.b).differences if d.type.startswith(MEASURED)
+        ]
+        used: set[int] = set()
+        for g in gold:
+            hit = next((k for k, d in enumerate(found) if k not in used and matches(d, g)), None)
+            if hit is None:
+                false_neg[str(g["type"])] += 1
+                if args.show:
+                    print(f"missed  {key} {g['type']} a={g['a']} b={g['b']} ({g.get('note', '')})")
+            else:
+                used.add(hit)
+                true_pos[str(g["type"])] += 1
+        for k, d in enumerate(found):
+            if k not in used:
+                false_pos[d.type] += 1
+                if args.show:
+                    print(f"extra   {key} {d.type} a={d.a} b={d.b} {d.a_text or d.b_text!r:.60}")
+    print(f"{len(gold_by_pair)} pairs, {sum(len(g) for g in gold_by_pair.values())} annotated differences")
+    print("| type | annotated | found | precision | recall |")
+    print("|---|---|---|---|---|")
+    kinds = sorted(set(true_pos) | set(false_pos) | set(false_neg))
+    for kind in [*kinds, "all"]:
+        tp = sum(true_pos.values()) if kind == "all" else true_pos[kind]
+        fp = sum(false_pos.values()) if kind == "all" else false_pos[kind]
+        fn = sum(false_neg.values()) if kind == "all" else false_neg[kind]
+        precision = f"{tp / (tp + fp):.2f}" if tp + fp else "-"
+        recall = f"{tp / (tp + fn):.2f}" if tp + fn else "-"
+        print(f"| {kind} | {tp + fn} | {tp + fp} | {precision} | {recall} |")
+
+
+if __name__ == "__main__":
+    main()
