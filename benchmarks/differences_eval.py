@@ -61,9 +61,7 @@ def main() -> None:
     false_neg: Counter[str] = Counter()
     for key, gold in sorted(gold_by_pair.items()):
         pair = pairs[key]
-        found = [
-            d for d in pipeline.compare(pair.a, pair.b).differences if d.type.startswith(MEASURED)
-        ]
+        found = [d for d in pipeline.compare(pair.a, pair.b).differences if d.type.startswith(MEASURED)]
         used: set[int] = set()
         for g in gold:
             hit = next((k for k, d in enumerate(found) if k not in used and matches(d, g)), None)
