@@ -44,8 +44,19 @@ def _located(rep: Representation, text: str, rows: list[int], extract: object) -
 
 
 def _numbers(
-    a: Representation, b: Representation, a_text: str, b_text: str, a_rows: list[int], b_rows: list[int]
+    a: Representation,
+    b: Representation,
+    a_text: str,
+    b_text: str,
+    a_rows: list[int],
+    b_rows: list[int],
+    stated: dict[str, set[tuple[float, str]]],
 ) -> list[Difference]:
+    """Numbers of linked sentences: changed (paired by unit) or missing.
+
+    A number missing from the counterpart but stated elsewhere in the other text
+    (``stated``: every amount of each side) moved rather than went missing.
+    """
     left = _located(a, a_text, a_rows, quantities)
     right = _located(b, b_text, b_rows, quantities)
     unpaired_right = list(right)
@@ -59,17 +70,22 @@ def _numbers(
     out = []
     for span, q in unpaired_left:
         assert isinstance(q, Quantity)
-        other = next((r for r in unpaired_right if r[1].unit == q.unit), None)  # type: ignore[attr-defined]
-        if other is not None:
+        same_unit = [r for r in unpaired_right if r[1].unit == q.unit]  # type: ignore[attr-defined]
+        mine = [x for x in unpaired_left if x[1].unit == q.unit]  # type: ignore[attr-defined]
+        # A change needs a unit to pair on, or a single unit-less number on each side:
+        # "17th time in 19 games" against "three goals" is not a changed number.
+        if same_unit and (q.unit or (len(same_unit) == 1 and len(mine) == 1)):
+            other = same_unit[0]
             unpaired_right.remove(other)
             o = other[1]
             assert isinstance(o, Quantity)
             out.append(Difference("number_changed", span, other[0], q.text, o.text, f"{q.text} → {o.text}"))
-        else:
+        elif q.key not in stated["b"]:
             out.append(Difference("number_missing", span, None, q.text, None, f"{q.text} is only in A"))
     for span, o in unpaired_right:
         assert isinstance(o, Quantity)
-        out.append(Difference("number_missing", None, span, None, o.text, f"{o.text} is only in B"))
+        if o.key not in stated["a"]:
+            out.append(Difference("number_missing", None, span, None, o.text, f"{o.text} is only in B"))
     return out
 
 
@@ -94,7 +110,12 @@ def _entity_differences(
     body_a = " ".join(s.text for s in a.sentences)
     body_b = " ".join(s.text for s in b.sentences)
     out: list[Difference] = []
-    reported: set[tuple[str, frozenset[str]]] = set()
+    reported: dict[str, list[frozenset[str]]] = {"a": [], "b": []}
+
+    def seen(side: str, entity: Entity) -> bool:
+        # "Neal" after "James Neal"; but "Pacific Division" after "Central Division" is new.
+        return any(entity.head <= key or key <= entity.key for key in reported[side])
+
     for passage in alignment.passages:
         a_rows = sorted({link.a_index for link in passage.links})
         b_rows = sorted({link.b_index for link in passage.links})
@@ -107,19 +128,19 @@ def _entity_differences(
             ("b", here_b, here_a, text_a, [e for _, e in all_a], body_a),
         ):
             for span, entity in mine:
-                if (side, entity.key) in reported or mentions(entity, [e for _, e in theirs], their_text):
+                if seen(side, entity) or mentions(entity, [e for _, e in theirs], their_text):
                     continue
                 if mentions(entity, everywhere, body):
                     continue  # named elsewhere in the other text: moved, not missing
-                reported.add((side, entity.key))
+                reported[side].append(entity.key)
                 other = "B" if side == "a" else "A"
                 detail = f"{entity.text} is in an aligned passage but nowhere in {other}"
                 out.append(_one_sided("entity_missing", side, span, entity.text, detail))
     for side, mine, theirs, body in (("a", all_a, all_b, body_b), ("b", all_b, all_a, body_a)):
         for span, entity in mine:
-            if (side, entity.key) in reported or mentions(entity, [e for _, e in theirs], body):
+            if seen(side, entity) or mentions(entity, [e for _, e in theirs], body):
                 continue
-            reported.add((side, entity.key))
+            reported[side].append(entity.key)
             other = "B" if side == "a" else "A"
             out.append(
                 _one_sided("entity_missing", side, span, entity.text, f"{entity.text} is not in {other}")
@@ -270,9 +291,13 @@ def differences(
 ) -> list[Difference]:
     """Every difference between two aligned texts, in reading order of A then B."""
     out: list[Difference] = []
+    stated = {
+        side: {q.key for _, q in _located(rep, text, list(range(len(rep.sentences))), quantities)}  # type: ignore[attr-defined]
+        for side, rep, text in (("a", a, a_text), ("b", b, b_text))
+    }
     for passage in alignment.passages:
         for a_rows, b_rows in _components(passage):
-            out += _numbers(a, b, a_text, b_text, a_rows, b_rows)
+            out += _numbers(a, b, a_text, b_text, a_rows, b_rows, stated)
     out += _unlinked_numbers(a, b, a_text, b_text, alignment)
     out += _quote_differences(a, b, a_text, b_text, alignment)
     out += _entity_differences(a, b, a_text, b_text, alignment)

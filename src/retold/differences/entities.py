@@ -16,7 +16,7 @@ from dataclasses import dataclass
 __all__ = ["Entity", "capitalised_inside", "entities", "mentions"]
 
 _RUN = re.compile(
-    r"(?<![\w’'])[A-Z][\w’'.&-]*(?:(?:\s+(?:of|the|de|del|da|van|von|bin|al|la|le|du|and)){0,2}\s+[A-Z][\w’'.&-]*)*"
+    r"(?<![\w’'])[A-Z][\w’'.&-]*(?:(?:\s+(?:of|for|the|de|del|da|van|von|bin|al|la|le|du|and)){0,2}\s+[A-Z][\w’'.&-]*)*"
 )
 _NOT_NAMES = frozenset(
     [
@@ -188,9 +188,10 @@ def mentions(entity: Entity, others: list[Entity], other_text: str) -> bool:
     """
     if any(entity.head & other.key for other in others):
         return True
-    mine = {_initials(entity), _acronym(entity)} - {""}
-    if any(mine & ({_initials(other), _acronym(other)} - {""}) for other in others):
-        return True  # U.S. and United States, UCSF and University of California San Francisco
+    initials, acronym = _initials(entity), _acronym(entity)
+    for other in others:  # U.S. and United States, UCSF and University of California San Francisco
+        if (initials and initials == _acronym(other)) or (acronym and acronym == _initials(other)):
+            return True
     lowered = {_norm(t) for t in _WORD.findall(other_text)}
     last = _key(_PARTICLE.split(entity.text)[0].split()[-1])
     return entity.head <= lowered or bool(last and last <= lowered)

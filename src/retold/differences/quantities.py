@@ -44,6 +44,8 @@ _FRACTIONS = {"half": 50.0, "a third": 100 / 3, "one third": 100 / 3, "a quarter
 _FRACTION = re.compile(
     r"\b(?P<fraction>" + "|".join(sorted(_FRACTIONS, key=len, reverse=True)) + r")\s+of\b", re.IGNORECASE
 )
+_CLOCK = re.compile(r"(?<![\w:])(?P<h>\d{1,2}):(?P<m>\d{2})(?![\w:])")  # 7:37, 13:17
+_ORDINAL = re.compile(r"(?<![\w.,])(?P<n>\d+)(?:st|nd|rd|th)\b", re.IGNORECASE)  # 17th, 2nd
 _ARTICLE = re.compile(r"\b(?:an?|one)\s+(?P<scale>dozen|hundred|thousand|million|billion)\b", re.IGNORECASE)
 _ARTICLE_VALUES = {"dozen": 12.0, "hundred": 1e2, "thousand": 1e3, "million": 1e6, "billion": 1e9}
 _WORD_NUMBER = "|".join(sorted(_SMALL, key=len, reverse=True))
@@ -57,7 +59,7 @@ _PATTERN = re.compile(
       | (?P<words>\b(?:{_WORD_NUMBER})(?:[\s-](?:{_WORD_NUMBER}))*\b)
     )
     (?:\s?(?P<scale>(?:{_SCALE_WORD})\b))?
-    (?:\s?(?P<unit>(?:{_UNIT_WORD})(?![\w])))?
+    (?:\s?(?P<unit>(?:{_UNIT_WORD})(?![\w-])))?
     """,
     re.IGNORECASE | re.VERBOSE,
 )
@@ -103,6 +105,11 @@ def quantities(text: str) -> list[Quantity]:
     for match in _FRACTION.finditer(text):  # "a quarter of them" is 25 %
         word = match.group("fraction")
         out.append(Quantity(match.start(), match.start() + len(word), _FRACTIONS[word.lower()], "%", word))
+    for match in _CLOCK.finditer(text):  # a time or a game clock is one amount
+        minutes = float(int(match.group("h")) * 60 + int(match.group("m")))
+        out.append(Quantity(match.start(), match.end(), minutes, "clock", match.group()))
+    for match in _ORDINAL.finditer(text):  # an ordinal is a rank, not a count
+        out.append(Quantity(match.start(), match.end(), float(match.group("n")), "ordinal", match.group()))
     for match in _ARTICLE.finditer(text):  # "a thousand particles", "a dozen drones"
         value = _ARTICLE_VALUES[match.group("scale").lower()]
         out.append(Quantity(match.start(), match.end(), value, "", match.group()))
