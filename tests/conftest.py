@@ -25,3 +25,25 @@ def read(name: str) -> str:
 def pipeline() -> Pipeline:
     """The real default pipeline with the bundled model (loads in well under a second)."""
     return Pipeline()
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """Name the browser and driver the browser test ran with (printed even with -q)."""
+    import shutil
+    import subprocess
+    from importlib.metadata import PackageNotFoundError, version
+
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    try:
+        playwright = version("playwright")
+    except PackageNotFoundError:
+        playwright = "not installed"
+    browser = "not installed"
+    if chromium:
+        try:
+            command = [chromium, "--version"]
+            run = subprocess.run(command, capture_output=True, text=True, timeout=30, check=False)
+            browser = run.stdout.strip() or chromium
+        except (OSError, subprocess.SubprocessError):
+            browser = chromium
+    terminalreporter.write_line(f"browser test: {browser}; playwright {playwright}")
