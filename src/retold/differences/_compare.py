@@ -70,11 +70,14 @@ def _numbers(
     out = []
     for span, q in unpaired_left:
         assert isinstance(q, Quantity)
-        same_unit = [r for r in unpaired_right if r[1].unit == q.unit]  # type: ignore[attr-defined]
-        mine = [x for x in unpaired_left if x[1].unit == q.unit]  # type: ignore[attr-defined]
-        # A change needs a unit to pair on, or a single unit-less number on each side:
-        # "17th time in 19 games" against "three goals" is not a changed number.
-        if same_unit and (q.unit or (len(same_unit) == 1 and len(mine) == 1)):
+        # A change needs a unit to pair on, or, without one, the same counted word:
+        # "nine civilians" against "eight civilians"; "19 games" against "three goals" is no change.
+        same_unit = [
+            r
+            for r in unpaired_right
+            if r[1].unit == q.unit and (q.unit or (q.noun and r[1].noun == q.noun))  # type: ignore[attr-defined]
+        ]
+        if same_unit:
             other = same_unit[0]
             unpaired_right.remove(other)
             o = other[1]
@@ -154,6 +157,14 @@ def _one_sided(kind: str, side: str, span: Span, text: str, detail: str) -> Diff
     return Difference(kind, None, span, None, text, detail)  # type: ignore[arg-type]
 
 
+def _trimmed(first: list[str], second: list[str]) -> bool:
+    """Whether one quotation is a contiguous run of the other's words (quoted in part, not altered)."""
+    short, long = sorted((first, second), key=len)
+    if not short:
+        return True
+    return any(long[k : k + len(short)] == short for k in range(len(long) - len(short) + 1))
+
+
 def _quote_differences(
     a: Representation, b: Representation, a_text: str, b_text: str, alignment: Alignment
 ) -> list[Difference]:
@@ -214,7 +225,7 @@ def _quote_differences(
             continue
         k, other, other_rows = best
         used_b.add(k)
-        if words(quote.text) != words(other.text):
+        if words(quote.text) != words(other.text) and not _trimmed(words(quote.text), words(other.text)):
             out.append(
                 Difference(
                     "quote_altered",

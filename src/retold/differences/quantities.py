@@ -74,6 +74,7 @@ class Quantity:
     value: float
     unit: str
     text: str
+    noun: str = ""  # the word after it, cut to 5 letters: what a unit-less number counts
 
     @property
     def key(self) -> tuple[float, str]:
@@ -140,4 +141,15 @@ def quantities(text: str) -> list[Quantity]:
         start = min(match.start(g) for g in ("currency", "digits", "words") if match.group(g))
         end = max(match.end(g) for g in ("digits", "words", "scale", "unit") if match.group(g))
         out.append(Quantity(start, end, value, unit, text[start:end]))
-    return sorted(out, key=lambda q: q.start)
+    return sorted((_with_noun(q, text) for q in out), key=lambda q: q.start)
+
+
+_NEXT_WORD = re.compile(r"[\s-]+(?:of\s+)?([a-z]+)")
+
+
+def _with_noun(quantity: Quantity, text: str) -> Quantity:
+    match = _NEXT_WORD.match(text, quantity.end)
+    if not match:
+        return quantity
+    noun = match.group(1)[:5]
+    return Quantity(quantity.start, quantity.end, quantity.value, quantity.unit, quantity.text, noun)
