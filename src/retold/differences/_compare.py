@@ -208,6 +208,13 @@ def _quote_differences(
             key=lambda c: len(mine & set(words(c[1].text))) / max(1, len(mine | set(words(c[1].text)))),
             default=None,
         )
+        if best is not None:
+            theirs = set(words(best[1].text))
+            shared = len(mine & theirs) / max(1, len(mine | theirs))
+            if shared < 0.3 and not (len(candidates) == 1 and max(len(mine), len(theirs)) <= 6):
+                # Unrelated quotations in corresponding sentences (a title, a nickname):
+                # only a short one facing a short one is the same quotation reworded.
+                best = None
         if best is None:
             if len(mine) < 2:
                 continue  # a quoted word or gloss ("dagger") that B simply does not quote
