@@ -77,7 +77,6 @@ def test_clicking_a_difference_scrolls_its_text_into_view(page: Any) -> None:
                   const box = el.getBoundingClientRect();
                   return box.top >= 0 && box.bottom <= window.innerHeight; }""",
         arg=number,
-        timeout=5000,
     )
     assert "hl" in (marked.get_attribute("class") or "")
 
