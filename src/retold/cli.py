@@ -277,7 +277,9 @@ def pan(
 
     PAIRS lines are 'suspicious-documentX.txt source-documentY.txt'; the files
     are read from SUSP_DIR and SRC_DIR. Pairs whose XML already exists in
-    OUT_DIR are skipped, so an interrupted run continues where it stopped.
+    OUT_DIR are skipped, so an interrupted run continues where it stopped (use
+    an empty OUT_DIR to rerun with other settings). Which passages become
+    detections: pan.min_links, pan.min_similarity, pan.min_score (--set).
 
     \b
     Example:

@@ -212,13 +212,10 @@ def _weighted_matrix(
     return sparse.csr_matrix((values, (rows, cols)), shape=(len(bags), len(vocabulary)))
 
 
-def term_similarity(a: Sequence[Sequence[str]], b: Sequence[Sequence[str]]) -> npt.NDArray[np.float32]:
-    """IDF-weighted Dice overlap of content terms between every sentence of ``a`` and of ``b``.
-
-    IDF is computed over the sentences of both sides, so a term that appears in
-    one sentence of each side weighs most, and a term on every line weighs little.
-    Returns an ``(len(a), len(b))`` matrix in ``[0, 1]``.
-    """
+def _idf(
+    a: Sequence[Sequence[str]], b: Sequence[Sequence[str]]
+) -> tuple[dict[str, int], npt.NDArray[np.float64]]:
+    """Term indices and smoothed IDF over the sentences of both sides."""
     vocabulary: dict[str, int] = {}
     df: list[int] = []
     for bag in (*a, *b):
@@ -227,10 +224,20 @@ def term_similarity(a: Sequence[Sequence[str]], b: Sequence[Sequence[str]]) -> n
             if index == len(df):
                 df.append(0)
             df[index] += 1
+    n = len(a) + len(b)
+    return vocabulary, np.log((n + 1) / (np.asarray(df, dtype=np.float64) + 0.5))
+
+
+def term_similarity(a: Sequence[Sequence[str]], b: Sequence[Sequence[str]]) -> npt.NDArray[np.float32]:
+    """IDF-weighted Dice overlap of content terms between every sentence of ``a`` and of ``b``.
+
+    IDF is computed over the sentences of both sides, so a term that appears in
+    one sentence of each side weighs most, and a term on every line weighs little.
+    Returns an ``(len(a), len(b))`` matrix in ``[0, 1]``.
+    """
+    vocabulary, idf = _idf(a, b)
     if not vocabulary or not a or not b:
         return np.zeros((len(a), len(b)), dtype=np.float32)
-    n = len(a) + len(b)
-    idf = np.log((n + 1) / (np.asarray(df, dtype=np.float64) + 0.5))
     ma = _weighted_matrix(a, vocabulary, idf)
     mb = _weighted_matrix(b, vocabulary, idf)
     shared = (ma @ ((mb > 0).astype(np.float64)).T).toarray()
@@ -250,18 +257,9 @@ def paired_term_similarity(a: Sequence[Sequence[str]], b: Sequence[Sequence[str]
     """
     if len(a) != len(b):
         raise ValueError("a and b must pair up")
-    vocabulary: dict[str, int] = {}
-    df: list[int] = []
-    for bag in (*a, *b):
-        for term in set(bag):
-            index = vocabulary.setdefault(term, len(vocabulary))
-            if index == len(df):
-                df.append(0)
-            df[index] += 1
+    vocabulary, idf = _idf(a, b)
     if not vocabulary:
         return np.zeros(len(a), dtype=np.float32)
-    n = len(a) + len(b)
-    idf = np.log((n + 1) / (np.asarray(df, dtype=np.float64) + 0.5))
     ma = _weighted_matrix(a, vocabulary, idf)
     mb = _weighted_matrix(b, vocabulary, idf)
     shared = (
