@@ -129,7 +129,7 @@ def compare(
     config_path: Path | None,
     settings: tuple[str, ...],
 ) -> None:
-    r"""Compare documents A and B (files, HTML files, or - for stdin).
+    """Compare documents A and B (files, HTML files, or - for stdin).
 
     \b
     Examples:
@@ -273,7 +273,7 @@ def pan(
     config_path: Path | None,
     settings: tuple[str, ...],
 ) -> None:
-    r"""PAN text alignment: one detection XML per line of PAIRS in OUT_DIR.
+    """PAN text alignment: one detection XML per line of PAIRS in OUT_DIR.
 
     PAIRS lines are 'suspicious-documentX.txt source-documentY.txt'; the files
     are read from SUSP_DIR and SRC_DIR. Pairs whose XML already exists in
@@ -361,7 +361,7 @@ def eval_group() -> None:
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @_handle_errors
 def eval_pan(corpus: Path, detections: Path, pairs_file: Path | None, fmt: str) -> None:
-    r"""PAN measures of DETECTIONS (an OUT_DIR of retold pan) against CORPUS's truth.
+    """PAN measures of DETECTIONS (an OUT_DIR of retold pan) against CORPUS's truth.
 
     Reports plagdet, macro precision and recall, granularity and the share of
     cases detected per obfuscation class and overall, and the false detections
@@ -439,7 +439,7 @@ def eval_news(
     config_path: Path | None,
     settings: tuple[str, ...],
 ) -> None:
-    r"""Rewrite vs same story vs unrelated on an ai-news-rewrites JSONL file.
+    """Rewrite vs same story vs unrelated on an ai-news-rewrites JSONL file.
 
     Metadata that gives the answer away is stripped. Rows: the judge cross-validated
     with folds grouped by family; the shipped calibration (fitted on development
@@ -540,7 +540,7 @@ def calibrate(
     config_path: Path | None,
     settings: tuple[str, ...],
 ) -> None:
-    r"""Fit the judge's probability and threshold for the active model on labelled pairs.
+    """Fit the judge's probability and threshold for the active model on labelled pairs.
 
     Prints grouped cross-validated ROC-AUC, Brier score and expected calibration
     error, picks the threshold with the best out-of-fold F1 (or takes --threshold),
@@ -549,8 +549,8 @@ def calibrate(
 
     \b
     Example:
-      retold calibrate --model sentence-transformers/all-mpnet-base-v2 \
-        --news ai-news-rewrites/dev.jsonl --pan pan13-train
+      retold calibrate --news ai-news-rewrites/dev.jsonl --pan pan13-train
+      retold calibrate --model sentence-transformers/all-mpnet-base-v2 --news dev.jsonl
     """
     import numpy as np
 
