@@ -126,7 +126,8 @@ def test_unit_less_numbers_change_only_when_they_count_the_same_thing(pipeline: 
 def test_a_quotation_quoted_in_part_is_not_altered(pipeline: Pipeline) -> None:
     a = (
         "The mayor opened the new library on Saturday morning. "
-        "“We are proud to give the town a place to read, learn and meet,” she said. "
+        "“We are proud to give the town a place to read, learn and meet, and we thank every volunteer "
+        "who helped us finish it after two long years of work,” she said. "
         "The building cost four million euros and took two years to finish."
     )
     b = (
@@ -135,4 +136,5 @@ def test_a_quotation_quoted_in_part_is_not_altered(pipeline: Pipeline) -> None:
         "It took two years to build at a cost of four million euros."
     )
     result = pipeline.compare(Document("a", a), Document("b", b))
-    assert not [d for d in result.differences if d.type == "quote_altered"]
+    kinds = {d.type for d in result.differences}
+    assert not kinds & {"quote_altered", "quote_to_indirect", "quote_from_indirect", "quote_added"}

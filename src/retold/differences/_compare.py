@@ -211,7 +211,9 @@ def _quote_differences(
         if best is not None:
             theirs = set(words(best[1].text))
             shared = len(mine & theirs) / max(1, len(mine | theirs))
-            if shared < 0.3 and not (len(candidates) == 1 and max(len(mine), len(theirs)) <= 6):
+            quoted_in_part = _trimmed(words(quote.text), words(best[1].text))
+            short_pair = len(candidates) == 1 and max(len(mine), len(theirs)) <= 6
+            if shared < 0.3 and not quoted_in_part and not short_pair:
                 # Unrelated quotations in corresponding sentences (a title, a nickname):
                 # only a short one facing a short one is the same quotation reworded.
                 best = None

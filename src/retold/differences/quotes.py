@@ -102,7 +102,8 @@ def speaker(context: str) -> str | None:
     for pattern in (_AFTER_VERB, _BEFORE_VERB):
         match = pattern.search(context)
         if match:
-            tokens = [t for t in words(match.group(1)) if t not in _TITLES]
+            tokens = [t.removesuffix("'s") for t in words(match.group(1))]
+            tokens = [t for t in tokens if t not in _TITLES]
             if tokens:
-                return tokens[-1].removesuffix("'s")
+                return tokens[-1]
     return None
