@@ -95,3 +95,13 @@ def test_an_acronym_mentions_the_name_it_abbreviates() -> None:
     assert [e.text for e in short] == ["U.S.", "UCSF"]
     assert all(mentions(e, long, "") for e in short)
     assert all(mentions(e, short, "") for e in long)
+
+
+def test_names_are_cut_at_possessives_and_at_lists_but_not_inside_a_name() -> None:
+    sentence = "He worked with Jayson Jackson and White Horse Pictures’ Nigel Sinclair at News and Views."
+    assert [e.text for e in entities(sentence, frozenset())] == [
+        "Jayson Jackson",
+        "White Horse Pictures",
+        "Nigel Sinclair",
+        "News and Views",
+    ]

@@ -165,6 +165,38 @@ def _trimmed(first: list[str], second: list[str]) -> bool:
     return any(long[k : k + len(short)] == short for k in range(len(long) - len(short) + 1))
 
 
+def _context(rep: Representation, text: str, rows: list[int], quote: Quote) -> str:
+    """The sentences around a quotation, the quotation itself blanked out."""
+    start, end = rep.sentences[rows[0]].start, rep.sentences[rows[-1]].end
+    return text[start : quote.start] + " " * (quote.end - quote.start) + text[quote.end : end]
+
+
+def _speaker_change(
+    a: Representation,
+    b: Representation,
+    a_text: str,
+    b_text: str,
+    quote: Quote,
+    rows: list[int],
+    other: Quote,
+    other_rows: list[int],
+) -> list[Difference]:
+    who_a = speaker(_context(a, a_text, rows, quote))
+    who_b = speaker(_context(b, b_text, other_rows, other))
+    if not (who_a and who_b and who_a != who_b):
+        return []
+    return [
+        Difference(
+            "quote_speaker_changed",
+            (quote.start, quote.end),
+            (other.start, other.end),
+            quote.text,
+            other.text,
+            f"attributed to {who_a} in A, to {who_b} in B",
+        )
+    ]
+
+
 def _quote_differences(
     a: Representation, b: Representation, a_text: str, b_text: str, alignment: Alignment
 ) -> list[Difference]:
@@ -182,14 +214,27 @@ def _quote_differences(
                 out.append((quote, rows))
         return out
 
-    def context(rep: Representation, text: str, rows: list[int], quote: Quote) -> str:
-        start, end = rep.sentences[rows[0]].start, rep.sentences[rows[-1]].end
-        return text[start : quote.start] + " " * (quote.end - quote.start) + text[quote.end : end]
-
     quotes_a, quotes_b = placed(a, a_text), placed(b, b_text)
     used_b: set[int] = set()
     out: list[Difference] = []
-    for quote, rows in quotes_a:
+    # The same words in quotation marks on both sides (whole or in part) are the same
+    # quotation wherever the aligner put their sentences.
+    verbatim: dict[int, int] = {}
+    for n, (quote, _) in enumerate(quotes_a):
+        mine_words = words(quote.text)
+        for k, (other, _) in enumerate(quotes_b):
+            theirs_words = words(other.text)
+            if k in used_b or min(len(mine_words), len(theirs_words)) < 2:
+                continue
+            if _trimmed(mine_words, theirs_words):
+                verbatim[n] = k
+                used_b.add(k)
+                break
+    for n, (quote, rows) in enumerate(quotes_a):
+        if n in verbatim:
+            other, other_rows = quotes_b[verbatim[n]]
+            out += _speaker_change(a, b, a_text, b_text, quote, rows, other, other_rows)
+            continue
         partners = sorted(set().union(*(links_ab[r] for r in rows)))
         if not partners:
             if len(words(quote.text)) > 1:
@@ -245,19 +290,7 @@ def _quote_differences(
                     "the quotation's words differ",
                 )
             )
-        who_a = speaker(context(a, a_text, rows, quote))
-        who_b = speaker(context(b, b_text, other_rows, other))
-        if who_a and who_b and who_a != who_b:
-            out.append(
-                Difference(
-                    "quote_speaker_changed",
-                    (quote.start, quote.end),
-                    (other.start, other.end),
-                    quote.text,
-                    other.text,
-                    f"attributed to {who_a} in A, to {who_b} in B",
-                )
-            )
+        out += _speaker_change(a, b, a_text, b_text, quote, rows, other, other_rows)
     for k, (quote, rows) in enumerate(quotes_b):
         if k in used_b:
             continue

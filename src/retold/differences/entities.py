@@ -89,7 +89,7 @@ _NOT_NAMES = frozenset(
     ]
 )
 _WORD = re.compile(r"[\w’']+")
-_PARTICLE = re.compile(r"\s+(?:of|the|de|del|da|van|von|bin|al|la|le|du|and)\s+")
+_PARTICLE = re.compile(r"\s+(?:of|for|the|de|del|da|van|von|bin|al|la|le|du)\s+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,6 +130,31 @@ def capitalised_inside(sentences: list[str]) -> frozenset[str]:
     return frozenset(found)
 
 
+_POSSESSIVE_BREAK = re.compile(r"(?<=[’'])\s+|(?<=[’']s)\s+")
+
+
+def _runs(sentence: str) -> list[tuple[int, str]]:
+    """Runs of capitalised words with their offsets, cut where one name ends and another begins.
+
+    Cuts come after a possessive ("White Horse Pictures’ Nigel Sinclair") and at an
+    "and" between two names of several words ("Jayson Jackson and White Horse
+    Pictures"), but not inside one name ("News and Views", "Health Metrics and Evaluation").
+    """
+    out = []
+    for match in _RUN.finditer(sentence):
+        start = match.start()
+        for part in _POSSESSIVE_BREAK.split(match.group()):
+            left, joiner, right = part.partition(" and ")
+            if joiner and len(left.split()) > 1 and len(right.split()) > 1:
+                out.append((start, left))
+                out.append((start + len(left) + len(joiner), right))
+            else:
+                out.append((start, part))
+            start += len(part)
+            start += len(sentence[start:]) - len(sentence[start:].lstrip())
+    return out
+
+
 def entities(sentence: str, known: frozenset[str]) -> list[Entity]:
     """Names in one sentence; ``known``: words the document capitalises inside sentences.
 
@@ -141,14 +166,14 @@ def entities(sentence: str, known: frozenset[str]) -> list[Entity]:
         []
     """
     out = []
-    for match in _RUN.finditer(sentence):
-        text = match.group().rstrip("’'")
+    for run_start, raw in _runs(sentence):
+        text = raw.rstrip("’'")
         if text.endswith(".") and "." not in text[:-1]:
             text = text[:-1]  # a full stop, not the end of an abbreviation such as U.S.
         for suffix in ("’s", "'s"):
             text = text.removesuffix(suffix)
         first = text.split()[0].lower()
-        at_start = not sentence[: match.start()].strip(" “\"'‘(")
+        at_start = not sentence[:run_start].strip(" “\"'‘(")
         if len(text.split()) == 1 and at_start and first.replace("’", "'") not in known:
             continue
         if at_start and len(text.split()) > 1 and (first in _NOT_NAMES or first not in known):
@@ -156,9 +181,9 @@ def entities(sentence: str, known: frozenset[str]) -> list[Entity]:
             # capitalised only because it opens the sentence is not part of the name.
             drop = len(text.split()[0]) + 1
             text = text[drop:]
-            start = match.start() + drop
+            start = run_start + drop
         else:
-            start = match.start()
+            start = run_start
         key = _key(text)
         if not key:
             continue
