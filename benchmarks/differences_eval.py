@@ -1,7 +1,7 @@
 """Precision and recall of retold's differences per type, against hand annotations.
 
     python benchmarks/differences_eval.py --data ../shared/data/ai-news-rewrites/dev.jsonl \
-        [--gold benchmarks/annotations/differences.jsonl] [--show]
+        --seeds ../shared/seeds [--gold benchmarks/annotations/differences.jsonl] [--show]
 
 The annotations hold pair ids (``retold.evaluation.datasets.ai_news_pairs``:
 original vs rephrased, metadata stripped), types and character offsets only:
@@ -21,6 +21,7 @@ from collections import Counter, defaultdict
 from pathlib import Path
 
 from retold.differences import Difference
+from retold.documents import Document
 from retold.evaluation.datasets import ai_news_pairs
 from retold.pipeline import Pipeline
 
@@ -54,6 +55,7 @@ def main() -> None:
     )
     parser.add_argument("--data", type=Path, required=True)
     parser.add_argument("--gold", type=Path, default=ROOT / "annotations" / "differences.jsonl")
+    parser.add_argument("--seeds", type=Path, help="the seeds folder: its two texts are the pair 'seeds'")
     parser.add_argument("--show", action="store_true", help="print every miss and false positive")
     args = parser.parse_args()
     gold_by_pair: dict[str, list[dict[str, object]]] = defaultdict(list)
@@ -61,18 +63,26 @@ def main() -> None:
         if line.strip():
             row = json.loads(line)
             gold_by_pair[row["pair"]].append(row)
-    pairs = {f"{p.a.id}/{p.b.id}": p for p in ai_news_pairs(args.data)}
+    pairs = {f"{p.a.id}/{p.b.id}": (p.a, p.b) for p in ai_news_pairs(args.data)}
+    if args.seeds:
+        first, second = sorted(args.seeds.glob("*.txt"))
+        pairs["seeds"] = tuple(  # type: ignore[assignment]
+            Document(path.name, path.read_text(encoding="utf-8")) for path in (first, second)
+        )
+    missing = sorted(set(gold_by_pair) - set(pairs))
+    if missing:
+        parser.error(f"annotated pairs not found in the data given: {', '.join(missing)}")
     pipeline = Pipeline()
     true_pos: Counter[str] = Counter()
     false_pos: Counter[str] = Counter()
     false_neg: Counter[str] = Counter()
     for key, gold in sorted(gold_by_pair.items()):
-        pair = pairs[key]
-        found = [d for d in pipeline.compare(pair.a, pair.b).differences if d.type.startswith(MEASURED)]
+        doc_a, doc_b = pairs[key]
+        found = [d for d in pipeline.compare(doc_a, doc_b).differences if d.type.startswith(MEASURED)]
         used: set[int] = set()
         for g in gold:
             hit = next(
-                (k for k, d in enumerate(found) if k not in used and matches(d, g, pair.a.text, pair.b.text)),
+                (k for k, d in enumerate(found) if k not in used and matches(d, g, doc_a.text, doc_b.text)),
                 None,
             )
             if hit is None:

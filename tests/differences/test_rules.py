@@ -24,11 +24,16 @@ def keys(text: str) -> list[tuple[float, str]]:
         ("€3.5 million", "3.5 million euros"),
         ("about a quarter of them", "25% of them"),
         ("a thousand particles", "1,000 particles"),
+        ("a five-month-old campaign", "a campaign started five months ago"),
     ],
 )
 def test_equal_amounts_in_other_words_compare_equal(first: str, second: str) -> None:
     assert keys(first) == keys(second)
     assert len(keys(first)) == 1
+
+
+def test_a_hyphenated_word_after_a_number_is_not_its_unit() -> None:
+    assert keys("three second-period goals") == [(3.0, "")]
 
 
 def test_different_amounts_and_units_differ() -> None:

@@ -1,7 +1,7 @@
 """Numbers and quantities in a sentence, normalised so that equal amounts compare equal.
 
 "2,000 kilometers", "2000 km" and "two thousand kilometres" are all 2000 km;
-"a quarter of them" and "25%" are both 25 %;
+"a quarter of them" and "25%" are both 25 %; "a five-month-old campaign" is 5 months;
 "$2.5bn", "2.5 billion dollars" and "US$2,500 million" are all 2.5e9 USD;
 "40%", "40 percent" and "forty per cent" are all 40 %. Rules, not a model:
 written for English news, documented in each pattern.
@@ -59,7 +59,7 @@ _PATTERN = re.compile(
       | (?P<words>\b(?:{_WORD_NUMBER})(?:[\s-](?:{_WORD_NUMBER}))*\b)
     )
     (?:\s?(?P<scale>(?:{_SCALE_WORD})\b))?
-    (?:\s?(?P<unit>(?:{_UNIT_WORD})(?![\w-])))?
+    (?:[\s-]?(?P<unit>(?:{_UNIT_WORD})(?!\w|-(?!old\b|long\b))))?
     """,
     re.IGNORECASE | re.VERBOSE,
 )
