@@ -81,7 +81,7 @@ def _align(pairs: list[tuple[str, str]]) -> list[tuple[str, str, Comparison | No
         if isinstance(a, str) or isinstance(b, str):
             out.append((suspicious, source, None))
             continue
-        out.append((suspicious, source, _pipeline.compare_represented(a, b)))
+        out.append((suspicious, source, _pipeline.compare_represented(a, b, with_differences=False)))
     return out
 
 

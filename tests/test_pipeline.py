@@ -115,3 +115,12 @@ def test_compare_from_python_returns_the_contract() -> None:
     assert data["schema"] == "retold.comparison/1"
     assert data["verdict"] == "rewrite"
     assert data["a"]["id"] == "a" and data["b"]["id"] == "b"
+
+
+def test_differences_can_be_skipped_for_passage_only_work(pipeline: Pipeline) -> None:
+    a = pipeline.represent(Document("a", read("bridge_original.txt")))
+    b = pipeline.represent(Document("b", read("bridge_rewrite.txt")))
+    full = pipeline.compare_represented(a, b)
+    bare = pipeline.compare_represented(a, b, with_differences=False)
+    assert full.differences and not bare.differences
+    assert (bare.verdict, bare.score, bare.passages) == (full.verdict, full.score, full.passages)

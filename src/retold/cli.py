@@ -733,7 +733,8 @@ def eval_verdicts(
         for doc in (pair.a, pair.b):
             if doc.id not in cache:
                 cache[doc.id] = pipeline.represent(doc)
-        verdict = pipeline.compare_represented(cache[pair.a.id], cache[pair.b.id]).verdict
+        a, b = cache[pair.a.id], cache[pair.b.id]
+        verdict = pipeline.compare_represented(a, b, with_differences=False).verdict
         label = f"{pair.label} ({pair.a.metadata['class']})" if "class" in pair.a.metadata else pair.label
         counts.setdefault(label, Counter())[verdict] += 1
     verdicts = ["near_duplicate", "rewrite", "partial_reuse", "related", "unrelated"]

@@ -111,12 +111,20 @@ class Pipeline:
             ]
         return []
 
-    def compare_represented(self, a: Represented, b: Represented) -> Comparison:
-        """Compare two documents already represented with this pipeline."""
+    def compare_represented(
+        self, a: Represented, b: Represented, *, with_differences: bool = True
+    ) -> Comparison:
+        """Compare two documents already represented with this pipeline.
+
+        ``with_differences=False`` skips quotes, numbers and names (the PAN
+        interface needs only passages), leaving ``differences`` empty.
+        """
         alignment = align(a.representation, b.representation, self.config.align)
         judgement = judge(a.representation, b.representation, alignment, self.calibration)
-        differences = find_differences(
-            a.representation, b.representation, alignment, a.document.text, b.document.text
+        differences = (
+            find_differences(a.representation, b.representation, alignment, a.document.text, b.document.text)
+            if with_differences
+            else []
         )
         warnings = list(self._warnings)
         warnings += self._language_warnings(a) + self._language_warnings(b)

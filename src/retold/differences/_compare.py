@@ -3,14 +3,29 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
+from typing import Protocol, TypeVar
 
 from retold.align import Alignment, Passage, Representation
-from retold.differences._unmatched import Difference, unmatched
+from retold.differences._unmatched import Difference, DifferenceType, unmatched
 from retold.differences.entities import Entity, capitalised_inside, entities, mentions
-from retold.differences.quantities import Quantity, quantities
+from retold.differences.quantities import quantities
 from retold.differences.quotes import Quote, quotes, speaker, words
 
 Span = tuple[int, int]
+
+
+class _Found(Protocol):
+    """Something found in a sentence, with offsets into it."""
+
+    @property
+    def start(self) -> int: ...
+
+    @property
+    def end(self) -> int: ...
+
+
+T = TypeVar("T", bound=_Found)
 
 
 def _components(passage: Passage) -> list[tuple[list[int], list[int]]]:
@@ -34,11 +49,14 @@ def _components(passage: Passage) -> list[tuple[list[int], list[int]]]:
     return [(sorted(a), sorted(b)) for a, b in groups.values()]
 
 
-def _located(rep: Representation, text: str, rows: list[int], extract: object) -> list[tuple[Span, object]]:
+def _located(
+    rep: Representation, text: str, rows: list[int], extract: Callable[[str], list[T]]
+) -> list[tuple[Span, T]]:
+    """What ``extract`` finds in the given sentences, with spans into the whole text."""
     out = []
     for row in rows:
         sentence = rep.sentences[row]
-        for item in extract(text[sentence.start : sentence.end]):  # type: ignore[operator]
+        for item in extract(text[sentence.start : sentence.end]):
             out.append(((sentence.start + item.start, sentence.start + item.end), item))
     return out
 
@@ -62,31 +80,26 @@ def _numbers(
     unpaired_right = list(right)
     unpaired_left = []
     for span, q in left:
-        match = next((r for r in unpaired_right if r[1].key == q.key), None)  # type: ignore[attr-defined]
+        match = next((r for r in unpaired_right if r[1].key == q.key), None)
         if match is None:
             unpaired_left.append((span, q))
         else:
             unpaired_right.remove(match)
     out = []
     for span, q in unpaired_left:
-        assert isinstance(q, Quantity)
         # A change needs a unit to pair on, or, without one, the same counted word:
         # "nine civilians" against "eight civilians"; "19 games" against "three goals" is no change.
         same_unit = [
-            r
-            for r in unpaired_right
-            if r[1].unit == q.unit and (q.unit or (q.noun and r[1].noun == q.noun))  # type: ignore[attr-defined]
+            r for r in unpaired_right if r[1].unit == q.unit and (q.unit or (q.noun and r[1].noun == q.noun))
         ]
         if same_unit:
             other = same_unit[0]
             unpaired_right.remove(other)
             o = other[1]
-            assert isinstance(o, Quantity)
             out.append(Difference("number_changed", span, other[0], q.text, o.text, f"{q.text} → {o.text}"))
         elif q.key not in stated["b"]:
             out.append(Difference("number_missing", span, None, q.text, None, f"{q.text} is only in A"))
     for span, o in unpaired_right:
-        assert isinstance(o, Quantity)
         if o.key not in stated["a"]:
             out.append(Difference("number_missing", None, span, None, o.text, f"{o.text} is only in B"))
     return out
@@ -99,17 +112,16 @@ def _entity_differences(
     b_text: str,
     alignment: Alignment,
 ) -> list[Difference]:
-    lower_a = capitalised_inside([s.text for s in a.sentences])
-    lower_b = capitalised_inside([s.text for s in b.sentences])
+    known_a = capitalised_inside([s.text for s in a.sentences])
+    known_b = capitalised_inside([s.text for s in b.sentences])
 
     def names(
-        rep: Representation, text: str, rows: list[int], lower: frozenset[str]
+        rep: Representation, text: str, rows: list[int], known: frozenset[str]
     ) -> list[tuple[Span, Entity]]:
-        found = _located(rep, text, rows, lambda s: entities(s, lower))
-        return [(span, e) for span, e in found if isinstance(e, Entity)]
+        return _located(rep, text, rows, lambda s: entities(s, known))
 
-    all_a = names(a, a_text, list(range(len(a.sentences))), lower_a)
-    all_b = names(b, b_text, list(range(len(b.sentences))), lower_b)
+    all_a = names(a, a_text, list(range(len(a.sentences))), known_a)
+    all_b = names(b, b_text, list(range(len(b.sentences))), known_b)
     body_a = " ".join(s.text for s in a.sentences)
     body_b = " ".join(s.text for s in b.sentences)
     out: list[Difference] = []
@@ -122,8 +134,8 @@ def _entity_differences(
     for passage in alignment.passages:
         a_rows = sorted({link.a_index for link in passage.links})
         b_rows = sorted({link.b_index for link in passage.links})
-        here_a = names(a, a_text, a_rows, lower_a)
-        here_b = names(b, b_text, b_rows, lower_b)
+        here_a = names(a, a_text, a_rows, known_a)
+        here_b = names(b, b_text, b_rows, known_b)
         text_a = " ".join(a.sentences[i].text for i in a_rows)
         text_b = " ".join(b.sentences[j].text for j in b_rows)
         for side, mine, theirs, their_text, everywhere, body in (
@@ -151,10 +163,10 @@ def _entity_differences(
     return out
 
 
-def _one_sided(kind: str, side: str, span: Span, text: str, detail: str) -> Difference:
+def _one_sided(kind: DifferenceType, side: str, span: Span, text: str, detail: str) -> Difference:
     if side == "a":
-        return Difference(kind, span, None, text, None, detail)  # type: ignore[arg-type]
-    return Difference(kind, None, span, None, text, detail)  # type: ignore[arg-type]
+        return Difference(kind, span, None, text, None, detail)
+    return Difference(kind, None, span, None, text, detail)
 
 
 def _trimmed(first: list[str], second: list[str]) -> bool:
@@ -328,11 +340,10 @@ def _unlinked_numbers(
         ("b", b, b_text, a, a_text, linked_b),
     ):
         everything = list(range(len(other_rep.sentences)))
-        elsewhere = {q.key for _, q in _located(other_rep, other_text, everything, quantities)}  # type: ignore[attr-defined]
+        elsewhere = {q.key for _, q in _located(other_rep, other_text, everything, quantities)}
         free = [k for k in range(len(rep.sentences)) if k not in linked]
         other = "B" if side == "a" else "A"
         for span, q in _located(rep, text, free, quantities):
-            assert isinstance(q, Quantity)
             if q.key not in elsewhere:
                 detail = f"{q.text} is not in {other} (in a sentence with no counterpart)"
                 out.append(_one_sided("number_missing", side, span, q.text, detail))
@@ -345,7 +356,7 @@ def differences(
     """Every difference between two aligned texts, in reading order of A then B."""
     out: list[Difference] = []
     stated = {
-        side: {q.key for _, q in _located(rep, text, list(range(len(rep.sentences))), quantities)}  # type: ignore[attr-defined]
+        side: {q.key for _, q in _located(rep, text, list(range(len(rep.sentences))), quantities)}
         for side, rep, text in (("a", a, a_text), ("b", b, b_text))
     }
     for passage in alignment.passages:

@@ -110,7 +110,7 @@ class _Worker:
             except InputError as exc:
                 results.append(PairResult(suspicious, source, 0, str(exc)))
                 continue
-            comparison = self.pipeline.compare_represented(a, b)
+            comparison = self.pipeline.compare_represented(a, b, with_differences=False)
             detections = detections_from(comparison, self.pan)
             write_detections(self.out_dir, suspicious, source, detections)
             results.append(PairResult(suspicious, source, len(detections)))
