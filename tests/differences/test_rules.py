@@ -80,6 +80,8 @@ def test_a_capitalised_word_opening_a_sentence_is_a_name_only_if_capitalised_els
     known = capitalised_inside(sentences)
     assert [e.text for e in entities(sentences[0], known)] == ["Brackwater"]
     assert [e.text for e in entities(sentences[2], known)] == []
+    appositive = "Ukrenergo, the national power company, said the plant was reconnected."
+    assert [e.text for e in entities(appositive, known)] == ["Ukrenergo"]
 
 
 def test_a_name_is_mentioned_by_its_surname_but_not_by_its_particle_tail() -> None:

@@ -4,8 +4,10 @@ A name is a run of capitalised words, joined by a few lower-case particles
 ("Bank of England", "Ibn al-Khattab"). A single capitalised word that opens a
 sentence counts only if the document also capitalises it inside a sentence
 ("Moscow said" counts when "in Moscow" occurs; "Defiance and disgust" does
-not); months, weekdays and a few title words alone are not names. spaCy's statistical models would do better
-but install only from GitHub releases, not PyPI, so rules it is.
+not) or an appositive follows it ("Ukrenergo, the power company, said");
+months, weekdays and a few title words alone are not names. spaCy's
+statistical models would do better but install only from GitHub releases,
+not PyPI, so rules it is.
 """
 
 from __future__ import annotations
@@ -130,6 +132,7 @@ def capitalised_inside(sentences: list[str]) -> frozenset[str]:
     return frozenset(found)
 
 
+_APPOSITIVE = re.compile(r",\s+(?:the|a|an)\s")  # "Ukrenergo, the power company, said"
 _POSSESSIVE_BREAK = re.compile(r"(?<=[’'])\s+|(?<=[’']s)\s+")
 
 
@@ -174,7 +177,8 @@ def entities(sentence: str, known: frozenset[str]) -> list[Entity]:
             text = text.removesuffix(suffix)
         first = text.split()[0].lower()
         at_start = not sentence[:run_start].strip(" “\"'‘(")
-        if len(text.split()) == 1 and at_start and first.replace("’", "'") not in known:
+        appositive = _APPOSITIVE.match(sentence, run_start + len(text)) is not None
+        if len(text.split()) == 1 and at_start and first.replace("’", "'") not in known and not appositive:
             continue
         if at_start and len(text.split()) > 1 and (first in _NOT_NAMES or first not in known):
             # "Engineer Sofia Brandt said", "The White House": an opening word that is
