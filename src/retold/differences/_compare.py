@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from typing import Protocol, TypeVar
 
 from retold.align import Alignment, Passage, Representation
-from retold.differences._unmatched import Difference, DifferenceType, unmatched
+from retold.differences._unmatched import Difference, DifferenceType, linked_rows, unmatched
 from retold.differences.entities import Entity, capitalised_inside, entities, mentions
-from retold.differences.quantities import quantities
+from retold.differences.quantities import Quantity, quantities
 from retold.differences.quotes import Quote, quotes, speaker, words
 
 Span = tuple[int, int]
@@ -26,6 +27,40 @@ class _Found(Protocol):
 
 
 T = TypeVar("T", bound=_Found)
+
+
+@dataclass(frozen=True, slots=True)
+class _Side:
+    """One document as the comparisons read it: each sentence's numbers and names, found once."""
+
+    rep: Representation
+    text: str
+    linked: frozenset[int]
+    numbers: tuple[list[tuple[Span, Quantity]], ...]  # per body sentence
+    names: tuple[list[tuple[Span, Entity]], ...]
+    body: str
+
+    @classmethod
+    def of(cls, rep: Representation, text: str, linked: set[int]) -> _Side:
+        known = capitalised_inside([s.text for s in rep.sentences])
+        rows = range(len(rep.sentences))
+        return cls(
+            rep=rep,
+            text=text,
+            linked=frozenset(linked),
+            numbers=tuple(_located(rep, text, row, quantities) for row in rows),
+            names=tuple(_located(rep, text, row, lambda s: entities(s, known)) for row in rows),
+            body=" ".join(s.text for s in rep.sentences),
+        )
+
+    def numbers_in(self, rows: Iterable[int]) -> list[tuple[Span, Quantity]]:
+        return [found for row in rows for found in self.numbers[row]]
+
+    def names_in(self, rows: Iterable[int]) -> list[tuple[Span, Entity]]:
+        return [found for row in rows for found in self.names[row]]
+
+    def sentences_text(self, rows: Iterable[int]) -> str:
+        return " ".join(self.rep.sentences[row].text for row in rows)
 
 
 def _components(passage: Passage) -> list[tuple[list[int], list[int]]]:
@@ -50,22 +85,17 @@ def _components(passage: Passage) -> list[tuple[list[int], list[int]]]:
 
 
 def _located(
-    rep: Representation, text: str, rows: list[int], extract: Callable[[str], list[T]]
+    rep: Representation, text: str, row: int, extract: Callable[[str], list[T]]
 ) -> list[tuple[Span, T]]:
-    """What ``extract`` finds in the given sentences, with spans into the whole text."""
-    out = []
-    for row in rows:
-        sentence = rep.sentences[row]
-        for item in extract(text[sentence.start : sentence.end]):
-            out.append(((sentence.start + item.start, sentence.start + item.end), item))
-    return out
+    """What ``extract`` finds in one sentence, with spans into the whole text."""
+    sentence = rep.sentences[row]
+    found = extract(text[sentence.start : sentence.end])
+    return [((sentence.start + item.start, sentence.start + item.end), item) for item in found]
 
 
 def _numbers(
-    a: Representation,
-    b: Representation,
-    a_text: str,
-    b_text: str,
+    a: _Side,
+    b: _Side,
     a_rows: list[int],
     b_rows: list[int],
     stated: dict[str, set[tuple[float, str]]],
@@ -75,10 +105,9 @@ def _numbers(
     A number missing from the counterpart but stated elsewhere in the other text
     (``stated``: every amount of each side) moved rather than went missing.
     """
-    left = _located(a, a_text, a_rows, quantities)
-    right = _located(b, b_text, b_rows, quantities)
-    unpaired_right = list(right)
-    unpaired_left = []
+    left = a.numbers_in(a_rows)
+    unpaired_right = b.numbers_in(b_rows)
+    unpaired_left: list[tuple[Span, Quantity]] = []
     for span, q in left:
         match = next((r for r in unpaired_right if r[1].key == q.key), None)
         if match is None:
@@ -105,25 +134,9 @@ def _numbers(
     return out
 
 
-def _entity_differences(
-    a: Representation,
-    b: Representation,
-    a_text: str,
-    b_text: str,
-    alignment: Alignment,
-) -> list[Difference]:
-    known_a = capitalised_inside([s.text for s in a.sentences])
-    known_b = capitalised_inside([s.text for s in b.sentences])
-
-    def names(
-        rep: Representation, text: str, rows: list[int], known: frozenset[str]
-    ) -> list[tuple[Span, Entity]]:
-        return _located(rep, text, rows, lambda s: entities(s, known))
-
-    all_a = names(a, a_text, list(range(len(a.sentences))), known_a)
-    all_b = names(b, b_text, list(range(len(b.sentences))), known_b)
-    body_a = " ".join(s.text for s in a.sentences)
-    body_b = " ".join(s.text for s in b.sentences)
+def _entity_differences(a: _Side, b: _Side, alignment: Alignment) -> list[Difference]:
+    all_a = a.names_in(range(len(a.rep.sentences)))
+    all_b = b.names_in(range(len(b.rep.sentences)))
     out: list[Difference] = []
     reported: dict[str, list[frozenset[str]]] = {"a": [], "b": []}
 
@@ -134,13 +147,10 @@ def _entity_differences(
     for passage in alignment.passages:
         a_rows = sorted({link.a_index for link in passage.links})
         b_rows = sorted({link.b_index for link in passage.links})
-        here_a = names(a, a_text, a_rows, known_a)
-        here_b = names(b, b_text, b_rows, known_b)
-        text_a = " ".join(a.sentences[i].text for i in a_rows)
-        text_b = " ".join(b.sentences[j].text for j in b_rows)
+        here_a, here_b = a.names_in(a_rows), b.names_in(b_rows)
         for side, mine, theirs, their_text, everywhere, body in (
-            ("a", here_a, here_b, text_b, [e for _, e in all_b], body_b),
-            ("b", here_b, here_a, text_a, [e for _, e in all_a], body_a),
+            ("a", here_a, here_b, b.sentences_text(b_rows), [e for _, e in all_b], b.body),
+            ("b", here_b, here_a, a.sentences_text(a_rows), [e for _, e in all_a], a.body),
         ):
             for span, entity in mine:
                 if seen(side, entity) or mentions(entity, [e for _, e in theirs], their_text):
@@ -151,7 +161,7 @@ def _entity_differences(
                 other = "B" if side == "a" else "A"
                 detail = f"{entity.text} is in an aligned passage but nowhere in {other}"
                 out.append(_one_sided("entity_missing", side, span, entity.text, detail))
-    for side, mine, theirs, body in (("a", all_a, all_b, body_b), ("b", all_b, all_a, body_a)):
+    for side, mine, theirs, body in (("a", all_a, all_b, b.body), ("b", all_b, all_a, a.body)):
         for span, entity in mine:
             if seen(side, entity) or mentions(entity, [e for _, e in theirs], body):
                 continue
@@ -328,23 +338,14 @@ def _quote_differences(
     return out
 
 
-def _unlinked_numbers(
-    a: Representation, b: Representation, a_text: str, b_text: str, alignment: Alignment
-) -> list[Difference]:
+def _unlinked_numbers(a: _Side, b: _Side, stated: dict[str, set[tuple[float, str]]]) -> list[Difference]:
     """Numbers in sentences with no counterpart that the other text never states."""
-    linked_a = {link.a_index for link in alignment.links}
-    linked_b = {link.b_index for link in alignment.links}
     out = []
-    for side, rep, text, other_rep, other_text, linked in (
-        ("a", a, a_text, b, b_text, linked_a),
-        ("b", b, b_text, a, a_text, linked_b),
-    ):
-        everything = list(range(len(other_rep.sentences)))
-        elsewhere = {q.key for _, q in _located(other_rep, other_text, everything, quantities)}
-        free = [k for k in range(len(rep.sentences)) if k not in linked]
-        other = "B" if side == "a" else "A"
-        for span, q in _located(rep, text, free, quantities):
-            if q.key not in elsewhere:
+    for side, mine, other_side in (("a", a, "b"), ("b", b, "a")):
+        free = [k for k in range(len(mine.rep.sentences)) if k not in mine.linked]
+        other = other_side.upper()
+        for span, q in mine.numbers_in(free):
+            if q.key not in stated[other_side]:
                 detail = f"{q.text} is not in {other} (in a sentence with no counterpart)"
                 out.append(_one_sided("number_missing", side, span, q.text, detail))
     return out
@@ -354,16 +355,18 @@ def differences(
     a: Representation, b: Representation, alignment: Alignment, a_text: str, b_text: str
 ) -> list[Difference]:
     """Every difference between two aligned texts, in reading order of A then B."""
-    out: list[Difference] = []
+    linked_a, linked_b = linked_rows(alignment)
+    side_a, side_b = _Side.of(a, a_text, linked_a), _Side.of(b, b_text, linked_b)
     stated = {
-        side: {q.key for _, q in _located(rep, text, list(range(len(rep.sentences))), quantities)}
-        for side, rep, text in (("a", a, a_text), ("b", b, b_text))
+        name: {q.key for _, q in side.numbers_in(range(len(side.rep.sentences)))}
+        for name, side in (("a", side_a), ("b", side_b))
     }
+    out: list[Difference] = []
     for passage in alignment.passages:
         for a_rows, b_rows in _components(passage):
-            out += _numbers(a, b, a_text, b_text, a_rows, b_rows, stated)
-    out += _unlinked_numbers(a, b, a_text, b_text, alignment)
+            out += _numbers(side_a, side_b, a_rows, b_rows, stated)
+    out += _unlinked_numbers(side_a, side_b, stated)
     out += _quote_differences(a, b, a_text, b_text, alignment)
-    out += _entity_differences(a, b, a_text, b_text, alignment)
+    out += _entity_differences(side_a, side_b, alignment)
     out += unmatched(a, b, alignment, a_text, b_text)
     return sorted(out, key=lambda d: (d.a or (len(a_text), 0), d.b or (0, 0), d.type))

@@ -7,7 +7,7 @@ from typing import Literal
 
 from retold.align import Alignment, Representation
 
-__all__ = ["Difference", "DifferenceType", "unmatched"]
+__all__ = ["Difference", "DifferenceType", "linked_rows", "unmatched"]
 
 DifferenceType = Literal[
     "quote_altered",
@@ -56,12 +56,16 @@ def _runs(indices: list[int]) -> list[tuple[int, int]]:
     return runs
 
 
+def linked_rows(alignment: Alignment) -> tuple[set[int], set[int]]:
+    """Indices of the body sentences of A and of B that some link touches."""
+    return {link.a_index for link in alignment.links}, {link.b_index for link in alignment.links}
+
+
 def unmatched(
     a: Representation, b: Representation, alignment: Alignment, a_text: str, b_text: str
 ) -> list[Difference]:
     """Runs of consecutive body sentences that nothing aligns to, on each side."""
-    linked_a = {link.a_index for link in alignment.links}
-    linked_b = {link.b_index for link in alignment.links}
+    linked_a, linked_b = linked_rows(alignment)
     out: list[Difference] = []
     for side, rep, linked, text in (("a", a, linked_a, a_text), ("b", b, linked_b, b_text)):
         free = [i for i in range(len(rep.sentences)) if i not in linked]
