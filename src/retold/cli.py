@@ -715,7 +715,8 @@ def eval_verdicts(
     from collections import Counter
 
     from retold.evaluation.datasets import ai_news_pairs, bbc_pairs, pan_sample
-    from retold.pipeline import Pipeline, Represented
+    from retold.evaluation.judgement import represent_once
+    from retold.pipeline import Pipeline
 
     if news is None and pan is None and bbc is None:
         raise click.UsageError("name at least one data set: --news, --pan or --bbc")
@@ -727,13 +728,10 @@ def eval_verdicts(
         pairs += pan_sample(pan, pan_pairs, seed=1)
     if bbc is not None:
         pairs += bbc_pairs(bbc, same_topic=same_topic)
-    cache: dict[str, Represented] = {}
+    represented = represent_once(pipeline)
     counts: dict[str, Counter[str]] = {}
     for pair in pairs:
-        for doc in (pair.a, pair.b):
-            if doc.id not in cache:
-                cache[doc.id] = pipeline.represent(doc)
-        a, b = cache[pair.a.id], cache[pair.b.id]
+        a, b = represented(pair.a), represented(pair.b)
         verdict = pipeline.compare_represented(a, b, with_differences=False).verdict
         label = f"{pair.label} ({pair.a.metadata['class']})" if "class" in pair.a.metadata else pair.label
         counts.setdefault(label, Counter())[verdict] += 1

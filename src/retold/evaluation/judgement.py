@@ -15,10 +15,11 @@ import numpy as np
 import numpy.typing as npt
 
 from retold.align import align
+from retold.documents import Document
 from retold.errors import require
 from retold.evaluation.baselines import jaccard
 from retold.evaluation.datasets import REWRITE, SAME_STORY, UNRELATED, LabelledPair
-from retold.judge import FEATURES
+from retold.judge import FEATURES, features
 from retold.pipeline import Pipeline, Represented
 
 __all__ = [
@@ -28,6 +29,7 @@ __all__ = [
     "collect",
     "cross_validate",
     "news_measures",
+    "represent_once",
 ]
 
 FloatArray = npt.NDArray[np.float64]
@@ -45,21 +47,25 @@ class Example:
     jaccard: float  # word 5-gram Jaccard of the two texts: the near-duplicate baseline
 
 
-def collect(pipeline: Pipeline, pairs: Iterable[LabelledPair]) -> list[Example]:
-    """Align every pair once (each document embedded once) and keep its features."""
-    from retold.judge import features
-
+def represent_once(pipeline: Pipeline) -> Callable[[Document], Represented]:
+    """``pipeline.represent`` remembering each document by id (labelled data reuses documents)."""
     cache: dict[str, Represented] = {}
 
-    def represented(doc_id: str, pair_doc: object) -> Represented:
-        if doc_id not in cache:
-            cache[doc_id] = pipeline.represent(pair_doc)  # type: ignore[arg-type]
-        return cache[doc_id]
+    def represented(document: Document) -> Represented:
+        if document.id not in cache:
+            cache[document.id] = pipeline.represent(document)
+        return cache[document.id]
 
+    return represented
+
+
+def collect(pipeline: Pipeline, pairs: Iterable[LabelledPair]) -> list[Example]:
+    """Align every pair once (each document embedded once) and keep its features."""
+    represented = represent_once(pipeline)
     out = []
     for pair in pairs:
-        a = represented(pair.a.id, pair.a).representation
-        b = represented(pair.b.id, pair.b).representation
+        a = represented(pair.a).representation
+        b = represented(pair.b).representation
         out.append(
             Example(
                 features=features(a, b, align(a, b, pipeline.config.align)),
