@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from retold.differences.entities import capitalised_inside, entities, mentions
+from retold.differences.entities import capitalised_inside, entities, mentions, word_set
 from retold.differences.quantities import quantities
 from retold.differences.quotes import quotes, speaker
 
@@ -88,9 +88,9 @@ def test_a_name_is_mentioned_by_its_surname_but_not_by_its_particle_tail() -> No
     (full,) = entities("It was led by Henrik Aas of Norway yesterday.", frozenset())
     (surname,) = entities("The crew of Aas finished first.", frozenset())
     (country,) = entities("The crew of Norway finished first.", frozenset())
-    assert mentions(full, [surname], "")
-    assert not mentions(full, [country], "")
-    assert mentions(full, [], "henrik aas spoke")  # lower-cased in the other text still counts
+    assert mentions(full, [surname], frozenset())
+    assert not mentions(full, [country], frozenset())
+    assert mentions(full, [], word_set("henrik aas spoke"))  # lower-cased in the other text still counts
 
 
 def test_an_acronym_mentions_the_name_it_abbreviates() -> None:
@@ -100,8 +100,8 @@ def test_an_acronym_mentions_the_name_it_abbreviates() -> None:
         frozenset(),
     )
     assert [e.text for e in short] == ["U.S.", "UCSF"]
-    assert all(mentions(e, long, "") for e in short)
-    assert all(mentions(e, short, "") for e in long)
+    assert all(mentions(e, long, frozenset()) for e in short)
+    assert all(mentions(e, short, frozenset()) for e in long)
 
 
 def test_names_are_cut_at_possessives_and_at_lists_but_not_inside_a_name() -> None:

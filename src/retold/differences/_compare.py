@@ -9,7 +9,7 @@ from typing import Protocol, TypeVar
 
 from retold.align import Alignment, Passage, Representation
 from retold.differences._unmatched import Difference, DifferenceType, linked_rows, unmatched
-from retold.differences.entities import Entity, capitalised_inside, entities, mentions
+from retold.differences.entities import Entity, capitalised_inside, entities, mentions, word_set
 from retold.differences.quantities import Quantity, quantities
 from retold.differences.quotes import Quote, quotes, speaker, words
 
@@ -38,19 +38,22 @@ class _Side:
     linked: frozenset[int]
     numbers: tuple[list[tuple[Span, Quantity]], ...]  # per body sentence
     names: tuple[list[tuple[Span, Entity]], ...]
-    body: str
+    words: tuple[frozenset[str], ...]  # per body sentence, as mentions() compares them
+    body_words: frozenset[str]
 
     @classmethod
     def of(cls, rep: Representation, text: str, linked: set[int]) -> _Side:
         known = capitalised_inside([s.text for s in rep.sentences])
         rows = range(len(rep.sentences))
+        words = tuple(word_set(s.text) for s in rep.sentences)
         return cls(
             rep=rep,
             text=text,
             linked=frozenset(linked),
             numbers=tuple(_located(rep, text, row, quantities) for row in rows),
             names=tuple(_located(rep, text, row, lambda s: entities(s, known)) for row in rows),
-            body=" ".join(s.text for s in rep.sentences),
+            words=words,
+            body_words=frozenset().union(*words),
         )
 
     def numbers_in(self, rows: Iterable[int]) -> list[tuple[Span, Quantity]]:
@@ -59,8 +62,8 @@ class _Side:
     def names_in(self, rows: Iterable[int]) -> list[tuple[Span, Entity]]:
         return [found for row in rows for found in self.names[row]]
 
-    def sentences_text(self, rows: Iterable[int]) -> str:
-        return " ".join(self.rep.sentences[row].text for row in rows)
+    def words_in(self, rows: Iterable[int]) -> frozenset[str]:
+        return frozenset().union(*(self.words[row] for row in rows))
 
 
 def _components(passage: Passage) -> list[tuple[list[int], list[int]]]:
@@ -137,6 +140,7 @@ def _numbers(
 def _entity_differences(a: _Side, b: _Side, alignment: Alignment) -> list[Difference]:
     all_a = a.names_in(range(len(a.rep.sentences)))
     all_b = b.names_in(range(len(b.rep.sentences)))
+    names_a, names_b = [e for _, e in all_a], [e for _, e in all_b]
     out: list[Difference] = []
     reported: dict[str, list[frozenset[str]]] = {"a": [], "b": []}
 
@@ -148,22 +152,26 @@ def _entity_differences(a: _Side, b: _Side, alignment: Alignment) -> list[Differ
         a_rows = sorted({link.a_index for link in passage.links})
         b_rows = sorted({link.b_index for link in passage.links})
         here_a, here_b = a.names_in(a_rows), b.names_in(b_rows)
-        for side, mine, theirs, their_text, everywhere, body in (
-            ("a", here_a, here_b, b.sentences_text(b_rows), [e for _, e in all_b], b.body),
-            ("b", here_b, here_a, a.sentences_text(a_rows), [e for _, e in all_a], a.body),
+        for side, mine, theirs, their_words, everywhere, body_words in (
+            ("a", here_a, here_b, b.words_in(b_rows), names_b, b.body_words),
+            ("b", here_b, here_a, a.words_in(a_rows), names_a, a.body_words),
         ):
+            their_names = [e for _, e in theirs]
             for span, entity in mine:
-                if seen(side, entity) or mentions(entity, [e for _, e in theirs], their_text):
+                if seen(side, entity) or mentions(entity, their_names, their_words):
                     continue
-                if mentions(entity, everywhere, body):
+                if mentions(entity, everywhere, body_words):
                     continue  # named elsewhere in the other text: moved, not missing
                 reported[side].append(entity.key)
                 other = "B" if side == "a" else "A"
                 detail = f"{entity.text} is in an aligned passage but nowhere in {other}"
                 out.append(_one_sided("entity_missing", side, span, entity.text, detail))
-    for side, mine, theirs, body in (("a", all_a, all_b, b.body), ("b", all_b, all_a, a.body)):
+    for side, mine, everywhere, body_words in (
+        ("a", all_a, names_b, b.body_words),
+        ("b", all_b, names_a, a.body_words),
+    ):
         for span, entity in mine:
-            if seen(side, entity) or mentions(entity, [e for _, e in theirs], body):
+            if seen(side, entity) or mentions(entity, everywhere, body_words):
                 continue
             reported[side].append(entity.key)
             other = "B" if side == "a" else "A"

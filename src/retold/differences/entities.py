@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-__all__ = ["Entity", "capitalised_inside", "entities", "mentions"]
+__all__ = ["Entity", "capitalised_inside", "entities", "mentions", "word_set"]
 
 _RUN = re.compile(
     r"(?<![\w’'])[A-Z][\w’'.&-]*(?:(?:\s+(?:of|for|the|de|del|da|van|von|bin|al|la|le|du|and)){0,2}\s+[A-Z][\w’'.&-]*)*"
@@ -208,8 +208,13 @@ def _acronym(entity: Entity) -> str:
     return compact.lower() if compact.isupper() and 1 < len(compact) <= 8 else ""
 
 
-def mentions(entity: Entity, others: list[Entity], other_text: str) -> bool:
-    """Whether a text mentions ``entity``.
+def word_set(text: str) -> frozenset[str]:
+    """A text's words as :func:`mentions` compares them (lower case, no possessive, singular)."""
+    return frozenset(_norm(t) for t in _WORD.findall(text))
+
+
+def mentions(entity: Entity, others: list[Entity], other_words: frozenset[str]) -> bool:
+    """Whether a text (its names ``others``, its :func:`word_set`) mentions ``entity``.
 
     It does when one of its names shares a word with the entity's head, or when
     its words include, in any case, the head's last word (a surname: "Lindqvist
@@ -221,6 +226,5 @@ def mentions(entity: Entity, others: list[Entity], other_text: str) -> bool:
     for other in others:  # U.S. and United States, UCSF and University of California San Francisco
         if (initials and initials == _acronym(other)) or (acronym and acronym == _initials(other)):
             return True
-    lowered = {_norm(t) for t in _WORD.findall(other_text)}
     last = _key(_PARTICLE.split(entity.text)[0].split()[-1])
-    return entity.head <= lowered or bool(last and last <= lowered)
+    return entity.head <= other_words or bool(last and last <= other_words)

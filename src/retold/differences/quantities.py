@@ -49,6 +49,10 @@ _ORDINAL = re.compile(r"(?<![\w.,])(?P<n>\d+)(?:st|nd|rd|th)\b", re.IGNORECASE) 
 _ARTICLE = re.compile(r"\b(?:an?|one)\s+(?P<scale>dozen|hundred|thousand|million|billion)\b", re.IGNORECASE)
 _ARTICLE_VALUES = {"dozen": 12.0, "hundred": 1e2, "thousand": 1e3, "million": 1e6, "billion": 1e9}
 _WORD_NUMBER = "|".join(sorted(_SMALL, key=len, reverse=True))
+# Most sentences hold no number: one cheap search decides whether the patterns below run.
+_ANY_NUMBER = re.compile(
+    rf"\d|\b(?:{_WORD_NUMBER}|half|thirds?|quarters?|thousand|million|billion)\b", re.IGNORECASE
+)
 _SCALE_WORD = "|".join(sorted(_SCALE, key=len, reverse=True))
 _UNIT_WORD = "|".join(re.escape(u) for u in sorted(_UNITS, key=len, reverse=True))
 _PATTERN = re.compile(
@@ -102,6 +106,8 @@ def quantities(text: str) -> list[Quantity]:
         >>> [(q.value, q.unit) for q in quantities("a $2.5bn deal, up 40 per cent")]
         [(2500000000.0, 'USD'), (40.0, '%')]
     """
+    if not _ANY_NUMBER.search(text):
+        return []
     out = []
     for match in _FRACTION.finditer(text):  # "a quarter of them" is 25 %
         word = match.group("fraction")
