@@ -29,6 +29,7 @@ import numpy.typing as npt
 
 from retold.documents import Sentence
 from retold.fingerprints import term_similarity
+from retold.graph import edge_groups
 
 __all__ = [
     "AlignConfig",
@@ -226,26 +227,19 @@ def _candidates(score: npt.NDArray[np.float32], cfg: AlignConfig) -> list[tuple[
 
 
 def _group(pairs: list[tuple[int, int]], gap: int) -> list[list[tuple[int, int]]]:
-    """Union links that lie within ``gap`` sentences of each other on both sides."""
-    parent = list(range(len(pairs)))
-
-    def find(x: int) -> int:
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
+    """Group links that lie within ``gap`` sentences of each other on both sides (transitively)."""
+    near = [(k, k) for k in range(len(pairs))]
     for k, (i, j) in enumerate(pairs):
         for other in range(k + 1, len(pairs)):
             i2, j2 = pairs[other]
             if i2 - i > gap + 1:
                 break  # pairs are sorted by i
             if abs(j2 - j) <= gap + 1:
-                parent[find(other)] = find(k)
-    groups: dict[int, list[tuple[int, int]]] = {}
-    for k, pair in enumerate(pairs):
-        groups.setdefault(find(k), []).append(pair)
-    return list(groups.values())
+                near.append((k, other))
+    return [
+        [pairs[k] for k in sorted({node for e in members for node in near[e]})]
+        for members in edge_groups(near)
+    ]
 
 
 def _join_one_sided(groups: list[list[tuple[int, int]]], gap: int, small: int) -> list[list[tuple[int, int]]]:

@@ -12,6 +12,7 @@ from retold.differences._unmatched import Difference, DifferenceType, linked_row
 from retold.differences.entities import Entity, capitalised_inside, entities, mentions, word_set
 from retold.differences.quantities import Quantity, quantities
 from retold.differences.quotes import Quote, quotes, speaker, words
+from retold.graph import edge_groups
 
 Span = tuple[int, int]
 
@@ -68,23 +69,11 @@ class _Side:
 
 def _components(passage: Passage) -> list[tuple[list[int], list[int]]]:
     """Groups of sentences joined by links (a merge links one sentence to two)."""
-    parent: dict[tuple[str, int], tuple[str, int]] = {}
-
-    def find(node: tuple[str, int]) -> tuple[str, int]:
-        parent.setdefault(node, node)
-        while parent[node] != node:
-            parent[node] = parent[parent[node]]
-            node = parent[node]
-        return node
-
-    for link in passage.links:
-        parent[find(("a", link.a_index))] = find(("b", link.b_index))
-    groups: dict[tuple[str, int], tuple[set[int], set[int]]] = defaultdict(lambda: (set(), set()))
-    for link in passage.links:
-        a_set, b_set = groups[find(("a", link.a_index))]
-        a_set.add(link.a_index)
-        b_set.add(link.b_index)
-    return [(sorted(a), sorted(b)) for a, b in groups.values()]
+    edges = [(("a", link.a_index), ("b", link.b_index)) for link in passage.links]
+    return [
+        (sorted({edges[e][0][1] for e in members}), sorted({edges[e][1][1] for e in members}))
+        for members in edge_groups(edges)
+    ]
 
 
 def _located(

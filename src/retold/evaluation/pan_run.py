@@ -17,7 +17,6 @@ from __future__ import annotations
 import dataclasses
 import logging
 import multiprocessing
-from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,6 +24,7 @@ from pathlib import Path
 from retold.config import PipelineConfig
 from retold.errors import InputError
 from retold.evaluation.pan import detection_file, detections_from, write_detections
+from retold.graph import edge_groups
 
 logger = logging.getLogger(__name__)
 
@@ -43,24 +43,11 @@ class PairResult:
 
 def plan(pairs: Sequence[Pair], workers: int) -> list[list[Pair]]:
     """Chunks of pairs, each closed over its documents where possible, largest first."""
-    parent: dict[str, str] = {}
-
-    def find(node: str) -> str:
-        parent.setdefault(node, node)
-        while parent[node] != node:
-            parent[node] = parent[parent[node]]
-            node = parent[node]
-        return node
-
-    for suspicious, source in pairs:
-        parent[find("s:" + suspicious)] = find("r:" + source)
-    components: dict[str, list[Pair]] = defaultdict(list)
-    for pair in pairs:
-        components[find("s:" + pair[0])].append(pair)
+    graph = [("s:" + suspicious, "r:" + source) for suspicious, source in pairs]
+    components = [sorted(pairs[k] for k in group) for group in edge_groups(graph)]
     limit = max(32, len(pairs) // max(1, workers * 8))
     chunks: list[list[Pair]] = []
-    for members in components.values():
-        members.sort()
+    for members in components:
         if len(members) <= limit:
             chunks.append(members)
             continue
