@@ -1,10 +1,13 @@
 """Precision and recall of retold's differences per type, against hand annotations.
 
     python benchmarks/differences_eval.py --data ../shared/data/ai-news-rewrites/dev.jsonl \
-        --seeds ../shared/seeds [--gold benchmarks/annotations/differences.jsonl] [--show]
+        --seeds ../shared/seeds \
+        --news-articles ../shared/data/news-corpora/newsarticles-2017/NewsArticles.csv \
+        [--gold benchmarks/annotations/differences.jsonl] [--show]
 
 The annotations hold pair ids (``retold.evaluation.datasets.ai_news_pairs``:
-original vs rephrased, metadata stripped), types and character offsets only:
+original vs rephrased, metadata stripped; ``news_articles``: two outlets'
+articles on one event, ``na2017-<id>``), types and character offsets only:
 never the texts, which are research-licensed. Each annotated pair was read in
 full and every difference of the types measured here (numbers, quotations,
 names) written down, so anything retold reports beyond them is a false
@@ -22,7 +25,7 @@ from pathlib import Path
 
 from retold.differences import Difference
 from retold.documents import Document
-from retold.evaluation.datasets import ai_news_pairs
+from retold.evaluation.datasets import ai_news_pairs, news_articles
 from retold.pipeline import Pipeline
 
 MEASURED = ("number", "quote", "entity")
@@ -56,6 +59,7 @@ def main() -> None:
     parser.add_argument("--data", type=Path, required=True)
     parser.add_argument("--gold", type=Path, default=ROOT / "annotations" / "differences.jsonl")
     parser.add_argument("--seeds", type=Path, help="the seeds folder: its two texts are the pair 'seeds'")
+    parser.add_argument("--news-articles", type=Path, help="newsarticles-2017's NewsArticles.csv")
     parser.add_argument("--show", action="store_true", help="print every miss and false positive")
     args = parser.parse_args()
     gold_by_pair: dict[str, list[dict[str, object]]] = defaultdict(list)
@@ -69,6 +73,12 @@ def main() -> None:
         pairs["seeds"] = tuple(  # type: ignore[assignment]
             Document(path.name, path.read_text(encoding="utf-8")) for path in (first, second)
         )
+    if args.news_articles:
+        articles = {doc.id: doc for doc in news_articles(args.news_articles)}
+        for key in gold_by_pair:
+            first_id, _, second_id = key.partition("/")
+            if first_id in articles and second_id in articles:
+                pairs[key] = (articles[first_id], articles[second_id])
     missing = sorted(set(gold_by_pair) - set(pairs))
     if missing:
         parser.error(f"annotated pairs not found in the data given: {', '.join(missing)}")

@@ -123,6 +123,41 @@ def test_unit_less_numbers_change_only_when_they_count_the_same_thing(pipeline: 
     assert not any("17th" in (x or "") or "19" in (x or "") for pair in changed for x in pair)
 
 
+def test_a_changed_count_is_found_when_the_rewrite_puts_words_between_number_and_noun(
+    pipeline: Pipeline,
+) -> None:
+    a = (
+        "Northwind Air grounded six planes from its fleet after an engine cover came loose over Tromsø. "
+        "The crew landed the aircraft safely and nobody on board was hurt, the airline said."
+    )
+    b = (
+        "Five Northwind Air passenger planes were grounded after an engine cover fell off "
+        "on approach to Tromsø. "
+        "The airline said its crew brought the aircraft down safely and no one was injured."
+    )
+    result = pipeline.compare(Document("a", a), Document("b", b))
+    changed = [(d.a_text, d.b_text) for d in result.differences if d.type == "number_changed"]
+    assert changed == [("six", "Five")]
+
+
+def test_a_quotation_whose_words_the_counterpart_lacks_is_dropped_not_made_indirect(
+    pipeline: Pipeline,
+) -> None:
+    a = (
+        "Ferries to Halsøy were cancelled on Monday after a storm damaged the pier. "
+        "“Nobody will sail before the divers have checked every pile,” the harbour master said. "
+        "The operator expects the service to resume on Thursday."
+    )
+    b = (
+        "A storm damaged the pier on Halsøy, and Monday's ferries were cancelled. "
+        "The harbour master said the crossing would stay closed for the time being. "
+        "Service should start again on Thursday, the operator said."
+    )
+    result = pipeline.compare(Document("a", a), Document("b", b))
+    kinds = {d.type for d in result.differences if d.type.startswith("quote")}
+    assert kinds == {"quote_dropped"}
+
+
 def test_a_quotation_quoted_in_part_is_not_altered(pipeline: Pipeline) -> None:
     a = (
         "The mayor opened the new library on Saturday morning. "

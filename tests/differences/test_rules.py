@@ -6,7 +6,7 @@ import pytest
 
 from retold.differences.entities import capitalised_inside, entities, mentions, word_set
 from retold.differences.quantities import quantities
-from retold.differences.quotes import quotes, speaker
+from retold.differences.quotes import quotes, same_speaker, speaker
 
 
 def keys(text: str) -> list[tuple[float, str]]:
@@ -23,6 +23,7 @@ def keys(text: str) -> list[tuple[float, str]]:
         ("forty-two people", "42 people"),
         ("€3.5 million", "3.5 million euros"),
         ("about a quarter of them", "25% of them"),
+        ("a lead of 6 1/2 games", "a 6.5-game lead"),
         ("a thousand particles", "1,000 particles"),
         ("a five-month-old campaign", "a campaign started five months ago"),
     ],
@@ -47,6 +48,10 @@ def test_quantity_offsets_cover_the_amount_only() -> None:
     assert text[q.start : q.end] == "31,000"
 
 
+def test_digits_inside_a_link_are_not_quantities() -> None:
+    assert keys("Watch it here https://t.co/6QT8m5SHwn or at www.example.com/2019/report") == []
+
+
 def test_one_as_a_pronoun_is_not_a_quantity() -> None:
     assert keys("one of the engineers said no one knew") == []
 
@@ -58,12 +63,27 @@ def test_quotes_in_curly_and_straight_marks() -> None:
     assert text[first.start - 1 : first.end + 1] == "“We will reopen it,”"
 
 
+def test_a_short_quoted_term_before_a_noun_is_a_label() -> None:
+    found = quotes('The "Halo" concept replaced the "canopy" design, which he called "too heavy" and cut.')
+    assert [(q.text, q.label) for q in found] == [("Halo", True), ("canopy", True), ("too heavy", False)]
+
+
+def test_a_pronoun_names_no_speaker_and_two_forms_of_one_name_are_one_speaker() -> None:
+    assert speaker("                , He added.") is None
+    assert same_speaker("najib razak", "najib")
+    assert not same_speaker("marta lindqvist", "jonas feld")
+
+
 @pytest.mark.parametrize(
     ("context", "who"),
     [
-        ("                    , said Marta Lindqvist, the regional transport director.", "lindqvist"),
-        ("Transport director Marta Lindqvist said                 .", "lindqvist"),
-        ("                  , according to Ellisford Council.", "council"),
+        ("                    , said Marta Lindqvist, the regional transport director.", "marta lindqvist"),
+        ("Transport director Marta Lindqvist said                 .", "marta lindqvist"),
+        ("                  , according to Ellisford Council.", "ellisford council"),
+        (
+            "            , said Ellisford chief operating officer Marta Lindqvist.",
+            "ellisford marta lindqvist",
+        ),
         ("                   , he said.", None),
     ],
 )

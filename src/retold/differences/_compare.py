@@ -11,10 +11,14 @@ from retold.align import Alignment, Passage, Representation
 from retold.differences._unmatched import Difference, DifferenceType, linked_rows, unmatched
 from retold.differences.entities import Entity, capitalised_inside, entities, mentions, word_set
 from retold.differences.quantities import Quantity, quantities
-from retold.differences.quotes import Quote, quotes, speaker, words
+from retold.differences.quotes import Quote, quotes, same_speaker, speaker, words
+from retold.fingerprints import content_terms
 from retold.graph import edge_groups
 
 Span = tuple[int, int]
+# A quotation is turned into indirect speech only if its counterpart keeps at least
+# this share of its content words; otherwise the counterpart says something else.
+_INDIRECT_SHARE = 0.2
 
 
 class _Found(Protocol):
@@ -110,9 +114,7 @@ def _numbers(
     for span, q in unpaired_left:
         # A change needs a unit to pair on, or, without one, the same counted word:
         # "nine civilians" against "eight civilians"; "19 games" against "three goals" is no change.
-        same_unit = [
-            r for r in unpaired_right if r[1].unit == q.unit and (q.unit or (q.noun and r[1].noun == q.noun))
-        ]
+        same_unit = [r for r in unpaired_right if r[1].unit == q.unit and (q.unit or _counts_same(q, r[1]))]
         if same_unit:
             other = same_unit[0]
             unpaired_right.remove(other)
@@ -124,6 +126,17 @@ def _numbers(
         if o.key not in stated["a"]:
             out.append(Difference("number_missing", None, span, None, o.text, f"{o.text} is only in B"))
     return out
+
+
+def _counts_same(first: Quantity, second: Quantity) -> bool:
+    """Whether two unit-less numbers count the same thing: the word one counts is near the other.
+
+    "six planes" and "five Regional Express passenger planes" both count planes;
+    "19 games this season" and "three goals this season" do not.
+    """
+    return bool(
+        (first.nouns and first.nouns[0] in second.nouns) or (second.nouns and second.nouns[0] in first.nouns)
+    )
 
 
 def _entity_differences(a: _Side, b: _Side, alignment: Alignment) -> list[Difference]:
@@ -200,10 +213,12 @@ def _speaker_change(
     other: Quote,
     other_rows: list[int],
 ) -> list[Difference]:
-    who_a = speaker(_context(a, a_text, rows, quote))
-    who_b = speaker(_context(b, b_text, other_rows, other))
-    if not (who_a and who_b and who_a != who_b):
+    context_a, context_b = _context(a, a_text, rows, quote), _context(b, b_text, other_rows, other)
+    who_a, who_b = speaker(context_a), speaker(context_b)
+    if not (who_a and who_b) or same_speaker(who_a, who_b):
         return []
+    if set(who_a.split()) & set(words(context_b)) or set(who_b.split()) & set(words(context_a)):
+        return []  # both sentences name both people: the attribution was read from the wrong clause
     return [
         Difference(
             "quote_speaker_changed",
@@ -276,7 +291,11 @@ def _quote_differences(
             theirs = set(words(best[1].text))
             shared = len(mine & theirs) / max(1, len(mine | theirs))
             quoted_in_part = _trimmed(words(quote.text), words(best[1].text))
-            short_pair = len(candidates) == 1 and max(len(mine), len(theirs)) <= 6
+            short_pair = (
+                len(candidates) == 1
+                and max(len(mine), len(theirs)) <= 6
+                and not (quote.label or best[1].label)
+            )
             if shared < 0.3 and not quoted_in_part and not short_pair:
                 # Unrelated quotations in corresponding sentences (a title, a nickname):
                 # only a short one facing a short one is the same quotation reworded.
@@ -285,6 +304,16 @@ def _quote_differences(
             if len(mine) < 2:
                 continue  # a quoted word or gloss ("dagger") that B simply does not quote
             start, end = b.sentences[partners[0]].start, b.sentences[partners[-1]].end
+            said = set(content_terms(quote.text))
+            if said and len(said & set(content_terms(b_text[start:end]))) < _INDIRECT_SHARE * len(said):
+                # Indirect speech keeps some of the words; a counterpart without them
+                # reports something else, and the quotation is simply gone.
+                out.append(
+                    _one_sided(
+                        "quote_dropped", "a", (quote.start, quote.end), quote.text, "quotation only in A"
+                    )
+                )
+                continue
             out.append(
                 Difference(
                     "quote_to_indirect",

@@ -41,6 +41,26 @@ _NOT_NAMES = frozenset(
         "friday",
         "saturday",
         "sunday",
+        "jan",
+        "feb",
+        "mar",
+        "apr",
+        "jun",
+        "jul",
+        "aug",
+        "sep",
+        "sept",
+        "oct",
+        "nov",
+        "dec",
+        "gmt",
+        "utc",
+        "bst",
+        "cet",
+        "est",
+        "edt",
+        "pst",
+        "pdt",
         "i",
         "a",
         "an",
@@ -113,7 +133,7 @@ def _norm(token: str) -> str:
 def _key(text: str) -> frozenset[str]:
     compact = text.replace(".", "")
     if compact.isupper() and 1 < len(compact) <= 8 and " " not in compact:
-        return frozenset({compact.lower()})  # U.S., UN, NATO
+        return frozenset({compact.lower()}) - _NOT_NAMES  # U.S., UN, NATO; not GMT
     tokens = [_norm(t) for t in _WORD.findall(text)]
     return frozenset(t for t in tokens if t not in _NOT_NAMES and len(t) > 1)
 

@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from retold.fingerprints import content_terms
+
 __all__ = ["Quantity", "quantities"]
 
 _SMALL = {
@@ -44,6 +46,9 @@ _FRACTIONS = {"half": 50.0, "a third": 100 / 3, "one third": 100 / 3, "a quarter
 _FRACTION = re.compile(
     r"\b(?P<fraction>" + "|".join(sorted(_FRACTIONS, key=len, reverse=True)) + r")\s+of\b", re.IGNORECASE
 )
+# "6 1/2 games", "6½": a whole number and a simple fraction are one amount.
+_MIXED = re.compile(r"(?<![\w.,/])(?P<n>\d+)(?:\s+(?P<num>[1-7])/(?P<den>[2348])(?![\w/])|(?P<glyph>[½⅓¼¾]))")
+_GLYPHS = {"½": 0.5, "⅓": 1 / 3, "¼": 0.25, "¾": 0.75}
 _CLOCK = re.compile(r"(?<![\w:])(?P<h>\d{1,2}):(?P<m>\d{2})(?![\w:])")  # 7:37, 13:17
 _ORDINAL = re.compile(r"(?<![\w.,])(?P<n>\d+)(?:st|nd|rd|th)\b", re.IGNORECASE)  # 17th, 2nd
 _ARTICLE = re.compile(r"\b(?:an?|one)\s+(?P<scale>dozen|hundred|thousand|million|billion)\b", re.IGNORECASE)
@@ -53,6 +58,7 @@ _WORD_NUMBER = "|".join(sorted(_SMALL, key=len, reverse=True))
 _ANY_NUMBER = re.compile(
     rf"\d|\b(?:{_WORD_NUMBER}|half|thirds?|quarters?|thousand|million|billion)\b", re.IGNORECASE
 )
+_URL = re.compile(r"(?:https?://|www\.)\S+|\b[\w-]+\.(?:com|org|net|co|ly|io)/\S*", re.IGNORECASE)
 _SCALE_WORD = "|".join(sorted(_SCALE, key=len, reverse=True))
 _UNIT_WORD = "|".join(re.escape(u) for u in sorted(_UNITS, key=len, reverse=True))
 _PATTERN = re.compile(
@@ -78,7 +84,9 @@ class Quantity:
     value: float
     unit: str
     text: str
-    noun: str = ""  # the word after it, cut to 5 letters: what a unit-less number counts
+    # The content words after it up to the clause's end (at most five, stemmed):
+    # the first is usually what a unit-less number counts.
+    nouns: tuple[str, ...] = ()
 
     @property
     def key(self) -> tuple[float, str]:
@@ -105,6 +113,8 @@ def quantities(text: str) -> list[Quantity]:
         [(2000.0, 'km'), (2000.0, 'km')]
         >>> [(q.value, q.unit) for q in quantities("a $2.5bn deal, up 40 per cent")]
         [(2500000000.0, 'USD'), (40.0, '%')]
+        >>> [q.value for q in quantities("ahead by 6 1/2 games, or 6½")]
+        [6.5, 6.5]
     """
     if not _ANY_NUMBER.search(text):
         return []
@@ -112,6 +122,10 @@ def quantities(text: str) -> list[Quantity]:
     for match in _FRACTION.finditer(text):  # "a quarter of them" is 25 %
         word = match.group("fraction")
         out.append(Quantity(match.start(), match.start() + len(word), _FRACTIONS[word.lower()], "%", word))
+    for match in _MIXED.finditer(text):
+        glyph = match.group("glyph")
+        part = _GLYPHS[glyph] if glyph else int(match.group("num")) / int(match.group("den"))
+        out.append(Quantity(match.start(), match.end(), int(match.group("n")) + part, "", match.group()))
     for match in _CLOCK.finditer(text):  # a time or a game clock is one amount
         minutes = float(int(match.group("h")) * 60 + int(match.group("m")))
         out.append(Quantity(match.start(), match.end(), minutes, "clock", match.group()))
@@ -121,6 +135,7 @@ def quantities(text: str) -> list[Quantity]:
         value = _ARTICLE_VALUES[match.group("scale").lower()]
         out.append(Quantity(match.start(), match.end(), value, "", match.group()))
     taken = [(q.start, q.end) for q in out]
+    taken += [match.span() for match in _URL.finditer(text)]  # "t.co/6QT8m5": not a number
     for match in _PATTERN.finditer(text):
         if any(start < match.end() and match.start() < end for start, end in taken):
             continue
@@ -150,12 +165,12 @@ def quantities(text: str) -> list[Quantity]:
     return sorted((_with_noun(q, text) for q in out), key=lambda q: q.start)
 
 
-_NEXT_WORD = re.compile(r"[\s-]+(?:of\s+)?([a-z]+)")
+_CLAUSE_END = re.compile(r"[.,;:()\[\]!?\"“”]|\s-\s|\d")
+_NOUN_WINDOW = 80
 
 
 def _with_noun(quantity: Quantity, text: str) -> Quantity:
-    match = _NEXT_WORD.match(text, quantity.end)
-    if not match:
-        return quantity
-    noun = match.group(1)[:5]
-    return Quantity(quantity.start, quantity.end, quantity.value, quantity.unit, quantity.text, noun)
+    after = text[quantity.end : quantity.end + _NOUN_WINDOW]
+    stop = _CLAUSE_END.search(after)
+    nouns = tuple(content_terms(after[: stop.start()] if stop else after)[:5])
+    return Quantity(quantity.start, quantity.end, quantity.value, quantity.unit, quantity.text, nouns)

@@ -13,7 +13,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-__all__ = ["Quote", "quotes", "speaker", "words"]
+from retold.fingerprints import content_terms
+
+__all__ = ["Quote", "quotes", "same_speaker", "speaker", "words"]
 
 _QUOTE = re.compile(r"“([^“”]{2,1500}?)”|\"([^\"\n]{2,1500}?)\"|„([^„“”]{2,1500}?)[“”]")
 _VERBS = (
@@ -21,7 +23,11 @@ _VERBS = (
     r"explained|announced|declared|noted|argued|claimed|asked|replied|tweeted|posted"
 )
 _NAME = r"(?:[A-Z][\w'’.-]+(?:\s+(?:de|van|von|bin|al|la|du)\b)?\s+){0,3}[A-Z][\w'’.-]+"
-_AFTER_VERB = re.compile(rf"\b(?:{_VERBS}|according to)\s*,?\s+(?:the\s+)?({_NAME})")
+# After the verb the name may be split by a lower-case title: "said Rex chief
+# operating officer Neville Howell" names Rex and Howell.
+_AFTER_VERB = re.compile(
+    rf"\b(?:{_VERBS}|according to)\s*,?\s+(?:the\s+)?({_NAME}(?:(?:\s+[a-z][\w-]*){{1,4}}\s+{_NAME})?)"
+)
 _BEFORE_VERB = re.compile(rf"({_NAME})(?:\s*,[^,]{{1,60}},)?\s+(?:has\s+|had\s+)?(?:{_VERBS})\b")
 _TITLES = frozenset(
     [
@@ -54,6 +60,8 @@ _TITLES = frozenset(
     ]
 )
 _WORD = re.compile(r"[\w'’]+")
+_NEXT = re.compile(r" [a-z][a-z-]*")  # the lower-case word right after a closing mark
+_PRONOUNS = frozenset(["he", "she", "they", "it", "we", "i", "you", "this", "that"])
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,6 +71,9 @@ class Quote:
     start: int
     end: int
     text: str
+    # A short quoted term used as a modifier (the "Halo" concept, a "canopy" design):
+    # a label, not something anyone said.
+    label: bool = False
 
 
 def quotes(text: str) -> list[Quote]:
@@ -77,7 +88,10 @@ def quotes(text: str) -> list[Quote]:
         group = next(k for k, g in enumerate(match.groups(), start=1) if g is not None)
         inner = match.group(group)
         if _WORD.search(inner):
-            out.append(Quote(match.start(group), match.end(group), inner))
+            following = _NEXT.match(text, match.end())
+            noun_after = following is not None and bool(content_terms(following.group()))
+            label = len(words(inner)) <= 3 and noun_after
+            out.append(Quote(match.start(group), match.end(group), inner, label))
     return out
 
 
@@ -87,23 +101,37 @@ def words(text: str) -> list[str]:
 
 
 def speaker(context: str) -> str | None:
-    """The surname-like key of who a sentence attributes its quotation to, if named.
+    """Who a sentence attributes its quotation to, if named: the name's words, titles dropped.
 
-    ``context`` is the sentence with the quotation itself blanked out.
+    ``context`` is the sentence with the quotation itself blanked out. Two
+    attributions name the same speaker when they share a word (``same_speaker``):
+    "Najib Razak" and "Mr Najib" are one man.
 
     Examples:
         >>> speaker('The occupiers can only terrorise, said President Volodymyr Zelensky.')
-        'zelensky'
+        'volodymyr zelensky'
         >>> speaker('Marta Lindqvist, the regional director, said on Tuesday.')
-        'lindqvist'
+        'marta lindqvist'
         >>> speaker('he said.') is None
         True
     """
     for pattern in (_AFTER_VERB, _BEFORE_VERB):
         match = pattern.search(context)
         if match:
-            tokens = [t.removesuffix("'s") for t in words(match.group(1))]
-            tokens = [t for t in tokens if t not in _TITLES]
+            tokens = [t.removesuffix("'s") for t in _WORD.findall(match.group(1)) if t[0].isupper()]
+            tokens = [t.lower() for t in tokens if t.lower() not in _TITLES | _PRONOUNS]
             if tokens:
-                return tokens[-1]
+                return " ".join(tokens)
     return None
+
+
+def same_speaker(first: str, second: str) -> bool:
+    """Whether two ``speaker`` results share a name word.
+
+    Examples:
+        >>> same_speaker("najib razak", "najib"), same_speaker("rex neville howell", "neville howell")
+        (True, True)
+        >>> same_speaker("zelensky", "peskov")
+        False
+    """
+    return bool(set(first.split()) & set(second.split()))

@@ -7,6 +7,7 @@ the repository. Metadata that gives the answer away (``date``, ``source``,
 
 from __future__ import annotations
 
+import csv
 import itertools
 import json
 import random
@@ -17,7 +18,7 @@ from pathlib import Path
 from retold.documents import Document
 from retold.errors import InputError
 
-__all__ = ["LabelledPair", "ai_news_pairs", "bbc_pairs", "pan_pairs", "pan_sample"]
+__all__ = ["LabelledPair", "ai_news_pairs", "bbc_pairs", "news_articles", "pan_pairs", "pan_sample"]
 
 REWRITE, SAME_STORY, UNRELATED, PARTIAL, NO_REUSE, NEAR_DUPLICATE, SAME_TOPIC = (
     "rewrite",
@@ -177,3 +178,36 @@ def bbc_pairs(root: Path, *, same_topic: int = 200, seed: int = 0) -> list[Label
         a, b = articles[first], articles[second]
         pairs.append(LabelledPair(a, b, SAME_TOPIC, False, a.id))
     return pairs
+
+
+def news_articles(path: Path) -> list[Document]:
+    """The articles of newsarticles-2017 (``NewsArticles.csv``), with ids ``na2017-<article_id>``.
+
+    Several outlets cover the same events, some reworking the same agency copy,
+    so pairs of its articles carry real edits: changed tolls, quotations made
+    indirect, names added. Title, date and link are kept as metadata.
+
+    Raises:
+        InputError: the file cannot be read or lacks the ``article_id`` and ``text`` columns.
+    """
+    csv.field_size_limit(1 << 27)
+    try:
+        with path.open(encoding="utf-8", errors="replace", newline="") as handle:
+            rows = list(csv.DictReader(handle))
+    except (OSError, csv.Error) as exc:
+        raise InputError(f"{path}: cannot read: {exc}") from None
+    if not rows or not {"article_id", "text"} <= set(rows[0]):
+        raise InputError(f"{path}: expected a CSV with article_id and text columns")
+    return [
+        Document(
+            f"na2017-{row['article_id']}",
+            row["text"],
+            {
+                "title": row.get("title") or "",
+                "date": row.get("publish_date") or "",
+                "url": row.get("article_source_link") or "",
+            },
+        )
+        for row in rows
+        if (row.get("text") or "").strip()
+    ]
