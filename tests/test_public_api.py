@@ -14,6 +14,9 @@ def test_public_names_are_pinned() -> None:
             "ConfigError",
             "Difference",
             "Document",
+            "Index",
+            "IndexBusyError",
+            "IndexFileError",
             "InputError",
             "Link",
             "MissingDependencyError",
@@ -36,7 +39,8 @@ def test_public_names_are_pinned() -> None:
 def test_import_loads_no_heavy_dependency() -> None:
     code = (
         "import sys, retold; heavy = {'torch', 'sentence_transformers', 'sklearn', 'trafilatura', "
-        "'onnxruntime', 'pyspark', 'fastapi'}; print(sorted(heavy & set(sys.modules)))"
+        "'onnxruntime', 'pyspark', 'fastapi', 'usearch', "
+        "'datasketch', 'pyarrow', 'warcio'}; print(sorted(heavy & set(sys.modules)))"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"

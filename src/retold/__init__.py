@@ -29,12 +29,15 @@ from retold.documents import Document, Sentence, SentenceKind
 from retold.errors import (
     CalibrationError,
     ConfigError,
+    IndexBusyError,
+    IndexFileError,
     InputError,
     MissingDependencyError,
     ModelError,
     PairsFileError,
     RetoldError,
 )
+from retold.index import Index
 from retold.pipeline import Pipeline
 
 try:
@@ -48,6 +51,9 @@ __all__ = [
     "ConfigError",
     "Difference",
     "Document",
+    "Index",
+    "IndexBusyError",
+    "IndexFileError",
     "InputError",
     "Link",
     "MissingDependencyError",

@@ -314,7 +314,10 @@ def pan(
             if result.error:
                 failed += 1
                 progress.console.print(
-                    f"retold: pair {result.suspicious} {result.source} skipped: {result.error}"
+                    f"retold: pair {result.suspicious} {result.source} skipped: {result.error}",
+                    soft_wrap=True,
+                    markup=False,
+                    highlight=False,
                 )
             detections += result.detections
             rate = done / max(time.perf_counter() - started, 1e-9)
@@ -748,3 +751,227 @@ def eval_verdicts(
         ["pairs (truth)", "n", *verdicts],
         [[label, str(row["pairs"]), *[f"{row[v]:.3f}" for v in verdicts]] for label, row in shares.items()],
     )
+
+
+# --------------------------------------------------------------------------- the index
+
+_index_option = click.option(
+    "--index",
+    "index_dir",
+    type=click.Path(path_type=Path),
+    required=True,
+    help="The index directory.",
+)
+
+
+@main.group(name="index")
+def index_group() -> None:
+    """Build and maintain an index of documents to search (see 'retold search')."""
+
+
+@index_group.command(name="add")
+@_index_option
+@click.argument("inputs", nargs=-1, required=True)
+@click.option("--id-field", default="id", show_default=True, help="Field (JSONL/CSV/Parquet) holding the id.")
+@click.option("--text-field", default="text", show_default=True, help="Field holding the text.")
+@click.option("--date-field", default="date", show_default=True, help="Field holding the date.")
+@click.option(
+    "-j",
+    "--workers",
+    type=click.IntRange(min=1),
+    default=lambda: os.cpu_count() or 1,
+    show_default="all cores",
+    help="Worker processes for segmenting and embedding.",
+)
+@click.option("--no-wait", is_flag=True, help="Fail at once if another process is adding to the index.")
+@_model_option
+@_config_option
+@_set_option
+@_handle_errors
+def index_add(
+    index_dir: Path,
+    inputs: tuple[str, ...],
+    id_field: str,
+    text_field: str,
+    date_field: str,
+    workers: int,
+    no_wait: bool,
+    model: str | None,
+    config_path: Path | None,
+    settings: tuple[str, ...],
+) -> None:
+    """Add the documents of INPUTS to the index (created on first use).
+
+    INPUTS are folders (searched recursively), files or glob patterns: .txt and
+    .html files (one document each, id = the path), JSONL, CSV/TSV, Parquet
+    (fields id, text and optional title, url, date, source; others are kept as
+    metadata) and WARC crawls (HTML responses, main text extracted, id = URL).
+    A record without an id gets a stable one from its text. A document whose id
+    is already indexed is updated if its text changed, else left alone, so an
+    interrupted add continues where it stopped when run again. Bad records are
+    reported and skipped.
+
+    \b
+    Examples:
+      retold index add --index archive.idx articles/
+      retold index add --index archive.idx crawl.warc.gz 'exports/*.jsonl'
+      retold index add --index archive.idx stories.csv --id-field article_id
+    """
+    import time
+
+    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    from retold.index import AddReport, Index
+    from retold.ingest.records import Fields, records
+
+    config = _config(config_path, settings, model)
+    fields = Fields(id=id_field, text=text_field, date=date_field)
+    started = time.perf_counter()
+    shown = 0
+    with Index(index_dir, config, create=True) as index:
+        columns = (
+            SpinnerColumn(),
+            TextColumn(
+                "{task.fields[read]} read, {task.fields[added]} added, {task.fields[rate]} documents/s"
+            ),
+            TimeElapsedColumn(),
+        )
+        with Progress(*columns, transient=True, console=_stderr_console()) as progress:
+            task = progress.add_task("add", read=0, added=0, rate="-")
+
+            def update(report: AddReport) -> None:
+                nonlocal shown
+                for skipped in report.skipped[shown:]:
+                    line = f"retold: skipped {skipped.where}: {skipped.reason}"
+                    progress.console.print(line, soft_wrap=True, markup=False, highlight=False)
+                shown = len(report.skipped)
+                rate = report.read / max(time.perf_counter() - started, 1e-9)
+                progress.update(
+                    task, read=report.read, added=report.added + report.updated, rate=f"{rate:.0f}"
+                )
+
+            report = index.add(records(inputs, fields), workers=workers, wait=not no_wait, progress=update)
+        for skipped in report.skipped[shown:]:
+            click.echo(f"retold: skipped {skipped.where}: {skipped.reason}", err=True)
+        total = len(index)
+    rate = report.read / max(report.seconds, 1e-9)
+    click.echo(
+        f"retold: {report.added} added, {report.updated} updated, {report.unchanged} unchanged, "
+        f"{len(report.skipped)} skipped in {report.seconds:.1f} s ({rate:.0f} documents/s); "
+        f"the index holds {total} documents",
+        err=True,
+    )
+    if report.skipped:
+        sys.exit(InputError.exit_code)
+
+
+@index_group.command(name="remove")
+@_index_option
+@click.argument("ids", nargs=-1, required=True)
+@_handle_errors
+def index_remove(index_dir: Path, ids: tuple[str, ...]) -> None:
+    """Delete the documents with these IDS from the index."""
+    from retold.index import Index
+
+    with Index(index_dir) as index:
+        removed, missing = index.remove(ids)
+    for doc_id in missing:
+        click.echo(f"retold: no document '{doc_id}' in the index", err=True)
+    click.echo(f"retold: {removed} document(s) removed", err=True)
+    if missing:
+        sys.exit(InputError.exit_code)
+
+
+@index_group.command(name="info")
+@_index_option
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@_handle_errors
+def index_info(index_dir: Path, fmt: str) -> None:
+    """Counts, size on disk, model and parameters of an index."""
+    import json
+
+    from retold.index import Index
+
+    with Index(index_dir) as index:
+        info = index.info()
+    if fmt == "json":
+        click.echo(json.dumps(info, indent=2))
+        return
+    per_doc = info["bytes"] / max(1, info["documents"])
+    click.echo(f"index        {info['path']} ({info['format']}, created {info['created']})")
+    click.echo(f"documents    {info['documents']:,} ({info['characters']:,} characters)")
+    click.echo(f"sentences    {info['sentences']:,} ({info['neighbour_entries']:,} in the neighbour file)")
+    click.echo(f"size         {info['bytes'] / 2**20:,.1f} MiB ({per_doc / 1024:,.1f} KiB per document)")
+    click.echo(f"models       tier 1 {info['parameters']['tier1_model']}, verifying {info['model']}")
+    click.echo(f"parameters   {json.dumps(info['parameters'])}")
+    click.echo(f"cached       contextual vectors of {info['contextual_cached']:,} documents")
+
+
+@main.command()
+@_index_option
+@click.argument("document")
+@click.option("--top", type=click.IntRange(min=1), default=10, show_default=True, help="How many results.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="json: JSONL.",
+)
+@click.option(
+    "--all", "include_unrelated", is_flag=True, help="Also list verified candidates below the threshold."
+)
+@click.option("--encoding", help="Encoding of DOCUMENT (default: detect; UTF-8 first).")
+@click.option("-o", "--output", type=click.Path(path_type=Path), help="Write to this file instead of stdout.")
+@_model_option
+@_config_option
+@_set_option
+@_handle_errors
+def search(
+    index_dir: Path,
+    document: str,
+    top: int,
+    fmt: str,
+    include_unrelated: bool,
+    encoding: str | None,
+    output: Path | None,
+    model: str | None,
+    config_path: Path | None,
+    settings: tuple[str, ...],
+) -> None:
+    """The indexed documents that DOCUMENT reuses or that reuse it, best first.
+
+    DOCUMENT is a file (text or HTML, - for stdin) or the id of an indexed
+    document. Each result is a comparison (retold.comparison/1) of DOCUMENT
+    (side a) with the hit (side b): verdict, score, coverage and passages.
+
+    \b
+    Examples:
+      retold search --index archive.idx suspect.html
+      retold search --index archive.idx 'reuters-1234' --format json
+    """
+    from retold.index import Index
+    from retold.ingest import read_document
+    from retold.report import to_json
+
+    config = _config(config_path, settings, model)
+    with Index(index_dir, config) as index:
+        query: Any
+        if document != "-" and not Path(document).exists() and index.get(document) is not None:
+            query = document
+        else:
+            query = read_document(document, encoding=encoding)
+        results = index.search(query, top=top, include_unrelated=include_unrelated)
+    with _output(output) as out:
+        if fmt == "json":
+            for comparison in results:
+                out.write(to_json(comparison, indent=None) + "\n")
+            return
+        if not results:
+            out.write("no indexed document reuses or is reused by this one\n")
+        for rank, c in enumerate(results, start=1):
+            out.write(
+                f"{rank:>3}  {c.verdict:<15} score {c.score:.2f}  coverage {c.coverage_a:.0%} / "
+                f"{c.coverage_b:.0%}  {len(c.passages)} passage(s)  {c.b.id}\n"
+            )

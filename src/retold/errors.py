@@ -9,7 +9,9 @@ each subclass carries the exit code that the command line maps it to::
     │   └── PairsFileError          exit 3  (a malformed line in a --pairs file)
     ├── ModelError                  exit 4  (bundled model missing or corrupt, unknown model)
     │   └── MissingDependencyError  exit 4  (an optional extra is not installed; also an ImportError)
-    └── CalibrationError            exit 4  (no calibration for the active model)
+    ├── CalibrationError            exit 4  (no calibration for the active model)
+    └── IndexFileError              exit 5  (not an index, corrupt, or built with other parameters)
+        └── IndexBusyError          exit 5  (another process is adding to the index)
 
 Third-party errors (onnxruntime, tokenizers, trafilatura) are translated into
 this tree where they are caught, keeping the original as ``__cause__``.
@@ -55,6 +57,16 @@ class MissingDependencyError(ModelError, ImportError):
 
 class CalibrationError(ModelError):
     """No usable calibration exists for the active model."""
+
+
+class IndexFileError(RetoldError):
+    """An index directory that cannot be used: foreign, corrupt, or built with other parameters."""
+
+    exit_code = 5
+
+
+class IndexBusyError(IndexFileError):
+    """Another process holds the index's write lock."""
 
 
 def require(module: str, extra: str, feature: str) -> ModuleType:

@@ -8,9 +8,11 @@ the repository. Metadata that gives the answer away (``date``, ``source``,
 from __future__ import annotations
 
 import csv
+import html
 import itertools
 import json
 import random
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,7 +20,16 @@ from pathlib import Path
 from retold.documents import Document
 from retold.errors import InputError
 
-__all__ = ["LabelledPair", "ai_news_pairs", "bbc_pairs", "news_articles", "pan_pairs", "pan_sample"]
+__all__ = [
+    "LabelledPair",
+    "ai_news_pairs",
+    "bbc_pairs",
+    "news_articles",
+    "news_corpora",
+    "pan_pairs",
+    "pan_sample",
+    "reuters_articles",
+]
 
 REWRITE, SAME_STORY, UNRELATED, PARTIAL, NO_REUSE, NEAR_DUPLICATE, SAME_TOPIC = (
     "rewrite",
@@ -211,3 +222,51 @@ def news_articles(path: Path) -> list[Document]:
         for row in rows
         if (row.get("text") or "").strip()
     ]
+
+
+_REUTERS = re.compile(r"<REUTERS[^>]*NEWID=\"(\d+)\"[^>]*>(.*?)</REUTERS>", re.DOTALL)
+_FIELD = {name: re.compile(rf"<{name}>(.*?)</{name}>", re.DOTALL) for name in ("DATE", "TITLE", "BODY")}
+
+
+def reuters_articles(root: Path) -> list[Document]:
+    """The stories of Reuters-21578 (``reut2-*.sgm``) that have a body, ids ``reuters-<NEWID>``.
+
+    Raises:
+        InputError: ``root`` holds no ``reut2-*.sgm`` files.
+    """
+    files = sorted(root.glob("reut2-*.sgm")) if root.is_dir() else []
+    if not files:
+        raise InputError(f"{root}: no reut2-*.sgm files")
+    out = []
+    for path in files:
+        for match in _REUTERS.finditer(path.read_text(encoding="latin-1")):
+            fields = {k: rx.search(match.group(2)) for k, rx in _FIELD.items()}
+            body = fields["BODY"]
+            if body is None:
+                continue
+            text = html.unescape(body.group(1)).replace("\x03", "").strip()
+            text = re.sub(r" *Reuter\s*$", "", text).strip()
+            if not text:
+                continue
+            title, date = fields["TITLE"], fields["DATE"]
+            metadata = {
+                "title": html.unescape(title.group(1)).strip() if title else "",
+                "date": date.group(1).strip() if date else "",
+            }
+            out.append(Document(f"reuters-{match.group(1)}", text, metadata))
+    return out
+
+
+def news_corpora(root: Path) -> list[Document]:
+    """All three news corpora of the development data (Reuters-21578, BBC, newsarticles-2017).
+
+    BBC articles get ids ``bbc-<topic>/<file>`` and their headline as title.
+    """
+    documents = reuters_articles(root / "reuters21578")
+    for folder in sorted(p for p in (root / "bbc").iterdir() if p.is_dir()):
+        for path in sorted(folder.glob("*.txt")):
+            text = _read(path)
+            if text.strip():
+                title = text.strip().split("\n", 1)[0]
+                documents.append(Document(f"bbc-{folder.name}/{path.name}", text, {"title": title}))
+    return documents + news_articles(root / "newsarticles-2017" / "NewsArticles.csv")

@@ -16,7 +16,7 @@ from retold.errors import InputError, MissingDependencyError, PairsFileError
 
 logger = logging.getLogger(__name__)
 
-__all__ = ["MAX_FILE_BYTES", "decode", "read_document", "read_pairs_file"]
+__all__ = ["MAX_FILE_BYTES", "decode", "extract_html", "read_document", "read_pairs_file"]
 
 # Twice limits.max_chars in UTF-8 bytes leaves room for multi-byte text and HTML markup.
 MAX_FILE_BYTES = 20_000_000
@@ -76,7 +76,7 @@ def decode(data: bytes, name: str, encoding: str | None = None) -> tuple[str, st
     return str(best), str(best.encoding)
 
 
-def _extract_html(html: str, name: str) -> str:
+def extract_html(html: str, name: str) -> str:
     try:
         import trafilatura
 
@@ -154,7 +154,7 @@ def read_document(
     text, used = decode(data, name, encoding)
     metadata: dict[str, object] = {"encoding": used}
     if html if html is not None else _is_html(name, text):
-        text = _extract_html(text, name)
+        text = extract_html(text, name)
         metadata["extracted_from"] = "html"
     if not text.strip():
         raise InputError(f"{name}: the file holds only whitespace")

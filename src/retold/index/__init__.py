@@ -1,0 +1,574 @@
+"""An embedded index: find, for any document, the documents it rewrites or that rewrite it.
+
+An index directory holds ``index.sqlite`` (the source of truth: documents,
+segments, tier-1 vectors, MinHash buckets, a full-text index) and
+``sentences.usearch`` (nearest neighbours over every body sentence, rebuilt
+from the database whenever it is missing, stale or damaged). No server.
+
+Search has two stages (DESIGN.md): candidates from three tier-1 signals —
+sentence neighbours (so a rewritten passage inside a long article is found),
+shared MinHash buckets (near-duplicates) and the rarest shared words
+(names, numbers) — fused by rank; then each candidate is verified with the
+aligner and judge of ``retold compare``, on contextual vectors cached in the
+database after the first time.
+
+Examples:
+    >>> import tempfile
+    >>> from retold import Document
+    >>> story = ("The council approved the new budget on Monday. It includes more money for "
+    ...          "road repairs. The vote was seven to two.")
+    >>> retold_story = ("On Monday the council passed its new budget. More funds go to fixing "
+    ...                 "roads. Seven members voted for it and two against.")
+    >>> with tempfile.TemporaryDirectory() as folder, Index(folder, create=True) as index:
+    ...     report = index.add([Document("original", story),
+    ...                         Document("weather", "Rain is expected in the north tomorrow. "
+    ...                                  "Temperatures will fall below freezing at night.")])
+    ...     hits = index.search(Document("copy", retold_story))
+    >>> report.added, [(hit.b.id, hit.verdict) for hit in hits]
+    (2, [('original', 'rewrite')])
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import fcntl
+import json
+import logging
+import os
+import time
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from retold.align import Representation
+from retold.comparison import Comparison
+from retold.config import PipelineConfig
+from retold.documents import Document
+from retold.encoders import STATIC_MODEL, Encoder, load_encoder
+from retold.errors import IndexBusyError, IndexFileError, InputError
+from retold.fingerprints import content_terms, lsh_keys
+from retold.index.ann import MAX_SENTENCES, SentenceIndex
+from retold.index.store import Store, Stored, digest
+from retold.index.tier1 import IndexParams, Tier1, dequantise, represent_batch, sentences_of
+from retold.ingest.records import Skipped
+from retold.pipeline import Pipeline, Represented
+from retold.text import english_share
+
+logger = logging.getLogger(__name__)
+
+__all__ = ["AddReport", "Index", "SearchSettings"]
+
+DATABASE = "index.sqlite"
+ANN_FILE = "sentences.usearch"
+LOCK_FILE = "write.lock"
+_CHUNK = 64  # documents per worker task
+_SAVE_EVERY_S = 60.0  # how often a long add writes the neighbour file
+
+
+@dataclass(frozen=True, slots=True)
+class SearchSettings:
+    """How many candidates each signal proposes and how many are verified."""
+
+    neighbours: int = 20  # nearest sentences per query sentence
+    min_similarity: float = 0.55  # a sentence neighbour weaker than this is no evidence
+    rare_terms: int = 12  # the query's rarest words sent to the full-text index
+    per_signal: int = 50  # candidates kept from each signal
+    verify: int = 20  # candidates verified with the aligner and judge (at least top)
+
+
+@dataclass(slots=True)
+class AddReport:
+    """What one ``add`` did."""
+
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    skipped: list[Skipped] = field(default_factory=list)
+    seconds: float = 0.0
+
+    @property
+    def read(self) -> int:
+        return self.added + self.updated + self.unchanged + len(self.skipped)
+
+
+# --------------------------------------------------------------------- worker processes
+
+_worker_encoder: Encoder | None = None
+
+
+def _init_worker() -> None:
+    global _worker_encoder
+    _worker_encoder = load_encoder(STATIC_MODEL)
+
+
+def _represent_in_worker(texts: list[str], params: IndexParams, config: PipelineConfig) -> list[Tier1 | str]:
+    assert _worker_encoder is not None
+    return represent_batch(texts, _worker_encoder, params, config.segment)
+
+
+# --------------------------------------------------------------------- the index
+
+
+class Index:
+    """An index directory, open for reading, and for writing while ``add``/``remove`` run.
+
+    Args:
+        path: the index directory.
+        config: the pipeline settings; the verifying model is ``config.model``.
+        create: create the directory and database if they do not exist.
+
+    Raises:
+        IndexFileError: no index at ``path`` (without ``create``), a foreign or
+            corrupt file, or an index built with other parameters.
+    """
+
+    def __init__(
+        self, path: str | Path, config: PipelineConfig | None = None, *, create: bool = False
+    ) -> None:
+        self.path = Path(path)
+        self.config = config or PipelineConfig()
+        if self.path.exists() and not self.path.is_dir():
+            raise IndexFileError(f"{self.path}: is a file, not an index directory")
+        database = self.path / DATABASE
+        if create:
+            self.path.mkdir(parents=True, exist_ok=True)
+        elif not database.exists():
+            raise IndexFileError(f"{self.path}: no index here (create one with 'retold index add')")
+        self.encoder = load_encoder(STATIC_MODEL)
+        self.params = IndexParams(STATIC_MODEL, self.encoder.dimensions)
+        self.store = Store(database, create=create)
+        if create:
+            self.store.initialise(self.params, self.config.model, dataclasses.asdict(self.config.segment))
+        self.meta = self.store.check()
+        self._check_compatible()
+        self._ann: SentenceIndex | None = None
+        self._pipeline: Pipeline | None = None
+        self._lock: int | None = None
+
+    def __enter__(self) -> Index:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self.store.close()
+        self._unlock()
+
+    def _check_compatible(self) -> None:
+        recorded = json.loads(self.meta.get("params", "{}"))
+        current = {name: getattr(self.params, name) for name in self.params.__slots__}
+        if recorded != current:
+            changed = ", ".join(
+                f"{k}: index {recorded.get(k)!r}, now {current[k]!r}"
+                for k in current
+                if recorded.get(k) != current[k]
+            )
+            raise IndexFileError(
+                f"{self.path}: built with other parameters ({changed}); rebuild it, or use the retold "
+                "version that built it"
+            )
+        segment = json.dumps(dataclasses.asdict(self.config.segment), sort_keys=True)
+        if self.meta.get("segment") != segment:
+            raise IndexFileError(
+                f"{self.path}: built with other segmentation settings ({self.meta.get('segment')}); "
+                "use the same 'segment.*' settings as when it was built"
+            )
+
+    # ----------------------------------------------------------------- locking
+
+    def _lock_for_writing(self, wait: bool) -> None:
+        if self._lock is not None:
+            return
+        fd = os.open(self.path / LOCK_FILE, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = os.pread(fd, 64, 0).decode(errors="replace").strip() or "another process"
+            if not wait:
+                os.close(fd)
+                raise IndexBusyError(
+                    f"{self.path}: {holder} is adding to this index; run again when it has finished"
+                ) from None
+            logger.warning("%s: %s is adding to this index; waiting for it to finish", self.path, holder)
+            fcntl.flock(fd, fcntl.LOCK_EX)
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, f"process {os.getpid()}".encode(), 0)
+        self._lock = fd
+
+    def _unlock(self) -> None:
+        if self._lock is not None:
+            os.ftruncate(self._lock, 0)
+            fcntl.flock(self._lock, fcntl.LOCK_UN)
+            os.close(self._lock)
+            self._lock = None
+
+    # ----------------------------------------------------------------- the neighbour file
+
+    def _neighbours(self) -> SentenceIndex:
+        """The neighbour file, loaded, caught up with the database, rebuilt if unusable."""
+        if self._ann is not None:
+            return self._ann
+        file = self.path / ANN_FILE
+        ann: SentenceIndex | None = None
+        if file.exists():
+            try:
+                ann = SentenceIndex.load(file, self.params.dimensions)
+            except IndexFileError as exc:
+                logger.warning("%s; rebuilding it from the database", exc)
+        if ann is None:
+            ann = SentenceIndex(self.params.dimensions)
+        behind = 0
+        for rows in self.store.vectors_after(ann.last_doc):
+            docs = [doc for doc, _, _ in rows]
+            vectors = [
+                dequantise(
+                    np.frombuffer(v, dtype=np.int8).reshape(len(s) // 4, -1), np.frombuffer(s, np.float32)
+                )
+                for _, v, s in rows
+            ]
+            ann.add_many(docs, vectors)
+            behind += len(rows)
+        if behind:
+            logger.info("added %d documents to the neighbour file from the database", behind)
+        self._ann = ann
+        if behind and self._lock is not None:
+            ann.save(file)
+        return ann
+
+    # ----------------------------------------------------------------- writing
+
+    def add(
+        self,
+        items: Iterable[Document | Skipped],
+        *,
+        workers: int | None = None,
+        wait: bool = True,
+        progress: Callable[[AddReport], None] | None = None,
+    ) -> AddReport:
+        """Add documents; a document whose id exists is updated if its text changed, else left alone.
+
+        Each chunk of documents is committed as one transaction, so an
+        interrupted add keeps every committed chunk, and running it again
+        skips them as unchanged.
+
+        Raises:
+            IndexBusyError: another process is adding and ``wait`` is false.
+        """
+        started = time.perf_counter()
+        report = AddReport()
+        self._lock_for_writing(wait)
+        ann = self._neighbours()
+        workers = workers if workers is not None else (os.cpu_count() or 1)
+        last_save = time.monotonic()
+        pool = _pool(workers)
+        try:
+            pending: list[tuple[list[Document], Future[list[Tier1 | str]] | list[Tier1 | str]]] = []
+            for chunk in _chunks(items, report):
+                chunk = self._changed_only(chunk, report)
+                if not chunk:
+                    continue
+                texts = [d.text for d in chunk]
+                if pool is None:
+                    pending.append(
+                        (chunk, represent_batch(texts, self.encoder, self.params, self.config.segment))
+                    )
+                else:
+                    pending.append(
+                        (chunk, pool.submit(_represent_in_worker, texts, self.params, self.config))
+                    )
+                while len(pending) > 2 * max(1, workers) or (pool is None and pending):
+                    self._write(*pending.pop(0), report, ann)
+                    if progress:
+                        progress(report)
+                    if time.monotonic() - last_save > _SAVE_EVERY_S:
+                        ann.save(self.path / ANN_FILE)
+                        last_save = time.monotonic()
+            while pending:
+                self._write(*pending.pop(0), report, ann)
+                if progress:
+                    progress(report)
+        finally:
+            if pool is not None:
+                pool.shutdown(cancel_futures=True)
+            ann.save(self.path / ANN_FILE)
+            self._unlock()
+        report.seconds = time.perf_counter() - started
+        return report
+
+    def _changed_only(self, chunk: list[Document], report: AddReport) -> list[Document]:
+        """Drop documents stored with the same id and text; reject oversized ones."""
+        known = self.store.existing([d.id for d in chunk])
+        out = []
+        limit = self.config.limits.max_chars
+        for document in chunk:
+            if len(document.text) > limit:
+                report.skipped.append(
+                    Skipped(
+                        document.id, f"{len(document.text):,} characters, more than the limit of {limit:,}"
+                    )
+                )
+            elif document.id in known and known[document.id][1] == digest(document.text):
+                report.unchanged += 1
+            else:
+                out.append(document)
+        return out
+
+    def _write(
+        self,
+        chunk: list[Document],
+        work: Future[list[Tier1 | str]] | list[Tier1 | str],
+        report: AddReport,
+        ann: SentenceIndex,
+    ) -> None:
+        try:
+            results = work.result() if isinstance(work, Future) else work
+        except Exception:  # a record that breaks a worker: find it, skip it, keep the rest
+            logger.debug("a chunk failed in a worker; representing its documents one by one", exc_info=True)
+            results = [self._represent_alone(d) for d in chunk]
+        added: list[tuple[int, Tier1]] = []
+        removed: list[tuple[int, int]] = []
+        with self.store.transaction():
+            for document, tier1 in zip(chunk, results, strict=True):
+                if isinstance(tier1, str):
+                    report.skipped.append(Skipped(document.id, tier1))
+                    continue
+                if len(tier1.scales) >= MAX_SENTENCES:
+                    report.skipped.append(Skipped(document.id, f"more than {MAX_SENTENCES:,} sentences"))
+                    continue
+                old = self.store.doc_number(document.id)
+                if old is not None:
+                    removed.append((old, self.store.delete(old)))
+                added.append((self.store.insert(document, digest(document.text), tier1), tier1))
+                if old is None:
+                    report.added += 1
+                else:
+                    report.updated += 1
+        for doc, sentences in removed:
+            ann.remove(doc, sentences)
+        ann.add_many([doc for doc, _ in added], [dequantise(t.vectors, t.scales) for _, t in added])
+
+    def _represent_alone(self, document: Document) -> Tier1 | str:
+        try:
+            return represent_batch([document.text], self.encoder, self.params, self.config.segment)[0]
+        except Exception as exc:  # reported and skipped, never the end of the run
+            return f"cannot be represented: {type(exc).__name__}: {exc}"
+
+    def remove(self, ids: Iterable[str], *, wait: bool = True) -> tuple[int, list[str]]:
+        """Delete documents by id: returns how many were removed and the ids not found."""
+        self._lock_for_writing(wait)
+        try:
+            ann = self._neighbours()
+            removed, missing = [], []
+            with self.store.transaction():
+                for doc_id in ids:
+                    doc = self.store.doc_number(doc_id)
+                    if doc is None:
+                        missing.append(doc_id)
+                    else:
+                        removed.append((doc, self.store.delete(doc)))
+            for doc, sentences in removed:
+                ann.remove(doc, sentences)
+            ann.save(self.path / ANN_FILE)
+        finally:
+            self._unlock()
+        return len(removed), missing
+
+    # ----------------------------------------------------------------- reading
+
+    def __len__(self) -> int:
+        return self.store.counts()["documents"]
+
+    def get(self, doc_id: str) -> Document | None:
+        doc = self.store.doc_number(doc_id)
+        if doc is None:
+            return None
+        return self.store.load([doc])[doc].document
+
+    def info(self) -> dict[str, Any]:
+        """Counts, sizes on disk, model and parameters."""
+        files = {p.name: p.stat().st_size for p in sorted(self.path.iterdir()) if p.is_file()}
+        counts = self.store.counts()
+        return {
+            "path": str(self.path),
+            "format": f"{self.meta['format']} {self.meta['version']}",
+            "created": self.meta.get("created"),
+            **counts,
+            "neighbour_entries": len(self._neighbours()),
+            "model": self.config.model,
+            "built_with_model": self.meta.get("model"),
+            "parameters": json.loads(self.meta["params"]),
+            "bytes": sum(files.values()),
+            "files": files,
+        }
+
+    @property
+    def pipeline(self) -> Pipeline:
+        if self._pipeline is None:
+            self._pipeline = Pipeline(self.config)
+        return self._pipeline
+
+    def candidates(
+        self, query: Document | str, settings: SearchSettings | None = None
+    ) -> list[tuple[int, float, tuple[str, ...]]]:
+        """Tier-1 candidates for a document (or the id of an indexed one), best first.
+
+        Each is ``(document number, fused score, the signals that proposed it)``.
+
+        Raises:
+            InputError: an id that is not in the index, or a document with no body text.
+        """
+        settings = settings or SearchSettings()
+        own, text, tier1 = self._query(query)
+        vectors = dequantise(tier1.vectors, tier1.scales)
+        ranked: dict[str, list[int]] = {}
+        # 1. Sentence neighbours: per document, the best similarity each query sentence finds there.
+        docs, _, similarity = self._neighbours().search(vectors, settings.neighbours)
+        best: dict[int, npt.NDArray[np.float32]] = {}
+        for row in range(len(vectors)):
+            for doc, sim in zip(docs[row], similarity[row], strict=True):
+                if doc < 0 or doc == own or sim < settings.min_similarity:
+                    continue
+                found = best.setdefault(int(doc), np.zeros(len(vectors), dtype=np.float32))
+                found[row] = max(found[row], sim - settings.min_similarity)
+        evidence = sorted(best.items(), key=lambda item: -float(item[1].sum()))
+        ranked["sentences"] = [doc for doc, _ in evidence[: settings.per_signal]]
+        # 2. MinHash buckets shared: near-duplicates.
+        mates = self.store.bucket_mates(tier1.lsh)
+        mates.pop(own, None)
+        ranked["minhash"] = [d for d, _ in sorted(mates.items(), key=lambda m: -m[1])][: settings.per_signal]
+        # 3. The rarest words of the query, in the full-text index.
+        matches = self.store.rare_term_matches(text, terms=settings.rare_terms, limit=settings.per_signal + 1)
+        ranked["rare_terms"] = [doc for doc, _ in matches if doc != own][: settings.per_signal]
+        fused: dict[int, float] = {}
+        sources: dict[int, list[str]] = {}
+        for signal, docs_in_order in ranked.items():
+            for rank, doc in enumerate(docs_in_order):
+                fused[doc] = fused.get(doc, 0.0) + 1.0 / (60 + rank)
+                sources.setdefault(doc, []).append(signal)
+        order = sorted(fused, key=lambda d: -fused[d])
+        return [(doc, fused[doc], tuple(sources[doc])) for doc in order]
+
+    def _query(self, query: Document | str) -> tuple[int, str, Tier1]:
+        """The query's document number (-1 if not indexed), text and tier-1 representation."""
+        if isinstance(query, str):
+            doc = self.store.doc_number(query)
+            if doc is None:
+                raise InputError(
+                    f"'{query}' is not a document id in this index (give a file to search for it)"
+                )
+            stored = self.store.load([doc])[doc]
+            signature = self.store.signature(doc)
+            assert signature is not None
+            tier1 = Tier1(
+                stored.segments,
+                stored.vectors,
+                stored.scales,
+                signature,
+                tuple(lsh_keys(signature, self.params.bands)),
+            )
+            return doc, stored.document.text, tier1
+        if not query.text.strip():
+            raise InputError(f"{query.id}: the document is empty")
+        (represented,) = represent_batch([query.text], self.encoder, self.params, self.config.segment)
+        if isinstance(represented, str):
+            raise InputError(f"{query.id}: {represented}")
+        return -1, query.text, represented
+
+    def search(
+        self,
+        query: Document | str,
+        *,
+        top: int = 10,
+        settings: SearchSettings | None = None,
+        include_unrelated: bool = False,
+    ) -> list[Comparison]:
+        """The indexed documents that ``query`` reuses or that reuse it, best first.
+
+        ``query`` is a document or the id of an indexed one. Each result is the
+        ``retold.comparison/1`` comparison of the query (side a) with the hit
+        (side b). With ``include_unrelated``, verified candidates below the
+        reuse threshold are listed too, after the hits.
+
+        Raises:
+            InputError: an unknown id, or a document with no body text.
+        """
+        settings = settings or SearchSettings()
+        found = self.candidates(query, settings)[: max(settings.verify, top)]
+        if not found:
+            return []
+        pipeline = self.pipeline
+        stored = self.store.load([doc for doc, _, _ in found])
+        if isinstance(query, str):
+            own = self.store.doc_number(query)
+            assert own is not None
+            query_stored = self.store.load([own])[own]
+            query_side = self._represented([query_stored], pipeline)[own]
+        else:
+            query_side = pipeline.represent(query)
+        sides = self._represented(list(stored.values()), pipeline)
+        results = [
+            pipeline.compare_represented(query_side, sides[doc])
+            for doc, _, _ in found
+            if doc in sides  # not removed since the neighbour file was saved
+        ]
+        results.sort(key=lambda c: (not c.is_reuse, -c.score))
+        if not include_unrelated:
+            results = [c for c in results if c.is_reuse]
+        return results[:top]
+
+    def _represented(self, stored: list[Stored], pipeline: Pipeline) -> dict[int, Represented]:
+        """Stored documents with contextual vectors: from the cache, else encoded now and cached."""
+        model = pipeline.encoder.name
+        cached = self.store.contextual([s.doc for s in stored], model)
+        sentences = {s.doc: sentences_of(s.document.text, s.segments) for s in stored}
+        bodies = {doc: [x for x in found if x.is_body] for doc, found in sentences.items()}
+        missing = [s.doc for s in stored if s.doc not in cached]
+        if missing:
+            flat = [x.text for doc in missing for x in bodies[doc]]
+            vectors = pipeline.encoder.encode(flat)
+            fresh, offset = {}, 0
+            for doc in missing:
+                n = len(bodies[doc])
+                fresh[doc] = vectors[offset : offset + n]
+                offset += n
+            self.store.keep_contextual(fresh, model)
+            cached.update(fresh)
+        out = {}
+        for s in stored:
+            body = bodies[s.doc]
+            embeddings = cached[s.doc].reshape(len(body), -1)
+            terms = tuple(tuple(content_terms(x.text)) for x in body)
+            representation = Representation(tuple(body), embeddings, terms)
+            out[s.doc] = Represented(
+                s.document, sentences[s.doc], representation, english_share([x.text for x in body])
+            )
+        return out
+
+
+def _pool(workers: int) -> ProcessPoolExecutor | None:
+    if workers <= 1:
+        return None
+    import multiprocessing
+
+    context = multiprocessing.get_context("spawn")  # never fork a process holding ONNX threads
+    return ProcessPoolExecutor(workers, mp_context=context, initializer=_init_worker)
+
+
+def _chunks(items: Iterable[Document | Skipped], report: AddReport) -> Iterator[list[Document]]:
+    chunk: list[Document] = []
+    for item in items:
+        if isinstance(item, Skipped):
+            report.skipped.append(item)
+            continue
+        chunk.append(item)
+        if len(chunk) >= _CHUNK:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
