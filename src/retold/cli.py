@@ -920,7 +920,7 @@ def index_info(index_dir: Path, fmt: str) -> None:
     help="json: JSONL.",
 )
 @click.option(
-    "--all", "include_unrelated", is_flag=True, help="Also list verified candidates below the threshold."
+    "--all-candidates", "include_unrelated", is_flag=True, help="Also list verified candidates below the threshold."
 )
 @click.option("--encoding", help="Encoding of DOCUMENT (default: detect; UTF-8 first).")
 @click.option("-o", "--output", type=click.Path(path_type=Path), help="Write to this file instead of stdout.")

@@ -150,6 +150,8 @@ def test_a_foreign_or_corrupt_database_is_refused_with_a_clear_error(tmp_path: P
     (foreign / DATABASE).write_bytes(b"this is not a database at all" * 10)
     with pytest.raises(IndexFileError, match="not an SQLite database"):
         Index(foreign)
+    with pytest.raises(IndexFileError, match="not an SQLite database"):
+        Index(foreign, create=True)  # never written over
     other = tmp_path / "other"
     other.mkdir()
     sqlite3.connect(other / DATABASE).execute("CREATE TABLE t (x)").connection.commit()
@@ -204,6 +206,11 @@ def test_a_second_writer_is_refused_or_waits_and_readers_are_not_blocked(built: 
         with Index(built) as reader:
             _, rewrite, _ = bridge()
             assert reader.search(rewrite)[0].b.id == "bridge-original"
+        holder = Index(built)
+        holder.store.db.execute("DELETE FROM contextual")  # nothing cached: the search must encode and cache
+        with holder.store.transaction(), Index(built) as reader:  # a writer inside its transaction
+            assert reader.search(rewrite)[0].b.id == "bridge-original"
+        holder.close()
     finally:
         writer.close()
     with Index(built) as second:  # the lock is released on close

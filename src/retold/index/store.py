@@ -82,7 +82,7 @@ class Store:
         self.path = path
         if not create and not path.exists():
             raise IndexFileError(f"{path.parent}: no index here (create one with 'retold index add')")
-        if not create:
+        if path.exists() and path.stat().st_size > 0:
             _check_header(path)
         try:
             self.db = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
@@ -323,7 +323,7 @@ class Store:
                     "SELECT ?, ?, ? WHERE EXISTS (SELECT 1 FROM documents WHERE doc = ?)",
                     [(doc, model, v.astype(np.float16).tobytes(), doc) for doc, v in rows.items()],
                 )
-        except sqlite3.OperationalError:
+        except (sqlite3.OperationalError, IndexBusyError):
             pass  # the database is locked by a writer: the cache can wait
         finally:
             self.db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
