@@ -12,6 +12,7 @@ import dataclasses
 import json
 import logging
 import os
+import sqlite3
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -22,7 +23,7 @@ from typing import Any, TextIO, TypeVar
 import click
 
 from retold import __version__
-from retold.errors import InputError, RetoldError
+from retold.errors import IndexFileError, InputError, RetoldError
 
 F = TypeVar("F", bound=Callable[..., Any])
 logger = logging.getLogger("retold")
@@ -41,6 +42,11 @@ def _handle_errors(func: F) -> F:
                 logger.exception("details")
             click.echo(f"retold: error: {exc}", err=True)
             sys.exit(exc.exit_code)
+        except sqlite3.DatabaseError as exc:  # an index database damaged after it was opened
+            if verbose:
+                logger.exception("details")
+            click.echo(f"retold: error: the index database is damaged ({exc}); rebuild the index", err=True)
+            sys.exit(IndexFileError.exit_code)
         except KeyboardInterrupt:
             click.echo("retold: interrupted", err=True)
             sys.exit(130)
@@ -920,7 +926,10 @@ def index_info(index_dir: Path, fmt: str) -> None:
     help="json: JSONL.",
 )
 @click.option(
-    "--all-candidates", "include_unrelated", is_flag=True, help="Also list verified candidates below the threshold."
+    "--all-candidates",
+    "include_unrelated",
+    is_flag=True,
+    help="Also list verified candidates below the threshold.",
 )
 @click.option("--encoding", help="Encoding of DOCUMENT (default: detect; UTF-8 first).")
 @click.option("-o", "--output", type=click.Path(path_type=Path), help="Write to this file instead of stdout.")

@@ -87,6 +87,17 @@ def test_index_errors_are_messages_with_their_exit_code(tmp_path: Path) -> None:
     code, _, err = run("index", "add", "--index", str(tmp_path / "idx"), str(tmp_path / "missing.jsonl"))
     assert code == 3 and "no such file or folder" in err
 
+    damaged = tmp_path / "damaged"
+    code, _, _ = run(
+        "index", "add", "--index", str(damaged), str(corpus(tmp_path / "c.jsonl", 300)), "-j", "1"
+    )
+    assert code == 0
+    with (damaged / DATABASE).open("r+b") as handle:  # pages overwritten, header intact
+        handle.seek(4096 * 3)
+        handle.write(b"\xff" * 4096 * 20)
+    code, _, err = run("index", "info", "--index", str(damaged))
+    assert code == 5 and "the index database is damaged" in err and "Traceback" not in err
+
 
 def test_sigkill_during_add_keeps_what_was_committed_and_a_rerun_finishes(tmp_path: Path) -> None:
     source = corpus(tmp_path / "many.jsonl", 4000)
