@@ -237,6 +237,17 @@ def _config(config_path: Path | None, settings: tuple[str, ...], model: str | No
     return load_config(config_path, overrides)
 
 
+def _workers_option(text: str) -> Callable[[F], F]:
+    return click.option(
+        "-j",
+        "--workers",
+        type=click.IntRange(min=1),
+        default=lambda: os.cpu_count() or 1,
+        show_default="all cores",
+        help=text,
+    )
+
+
 _model_option = click.option(
     "--model", help="Bundled model (minilm-l6-int8, minilm-l6-static) or a sentence-transformers name."
 )
@@ -257,14 +268,7 @@ _set_option = click.option(
 @click.argument("src_dir", type=click.Path(path_type=Path))
 @click.argument("susp_dir", type=click.Path(path_type=Path))
 @click.argument("out_dir", type=click.Path(path_type=Path))
-@click.option(
-    "-j",
-    "--workers",
-    type=click.IntRange(min=1),
-    default=lambda: os.cpu_count() or 1,
-    show_default="all cores",
-    help="Worker processes (each runs the encoder on one thread).",
-)
+@_workers_option("Worker processes (each runs the encoder on one thread).")
 @_model_option
 @_config_option
 @_set_option
@@ -781,14 +785,7 @@ def index_group() -> None:
 @click.option("--id-field", default="id", show_default=True, help="Field (JSONL/CSV/Parquet) holding the id.")
 @click.option("--text-field", default="text", show_default=True, help="Field holding the text.")
 @click.option("--date-field", default="date", show_default=True, help="Field holding the date.")
-@click.option(
-    "-j",
-    "--workers",
-    type=click.IntRange(min=1),
-    default=lambda: os.cpu_count() or 1,
-    show_default="all cores",
-    help="Worker processes for segmenting and embedding.",
-)
+@_workers_option("Worker processes for segmenting and embedding.")
 @click.option("--no-wait", is_flag=True, help="Fail at once if another process is adding to the index.")
 @_model_option
 @_config_option

@@ -266,13 +266,17 @@ class Index:
         ann = self._neighbours()
         workers = workers if workers is not None else (os.cpu_count() or 1)
         last_save = time.monotonic()
-        pool = _pool(workers)
+        pool: ProcessPoolExecutor | None = None
         try:
             pending: list[tuple[list[Document], Future[list[Tier1 | str]] | list[Tier1 | str]]] = []
+            chunks = 0
             for chunk in _chunks(items, report):
                 chunk = self._changed_only(chunk, report)
                 if not chunk:
                     continue
+                chunks += 1
+                if chunks == 2 and workers > 1:  # more than one chunk: worth starting worker processes
+                    pool = _pool(workers)
                 texts = [d.text for d in chunk]
                 if pool is None:
                     pending.append(
@@ -551,9 +555,7 @@ class Index:
         return out
 
 
-def _pool(workers: int) -> ProcessPoolExecutor | None:
-    if workers <= 1:
-        return None
+def _pool(workers: int) -> ProcessPoolExecutor:
     import multiprocessing
 
     context = multiprocessing.get_context("spawn")  # never fork a process holding ONNX threads
