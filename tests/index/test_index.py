@@ -57,6 +57,36 @@ def test_a_rewrite_finds_its_source_and_not_the_same_topic_story(built: Path) ->
     assert hits[0].a.id == "bridge-rewrite" and hits[0].passages
 
 
+FILLER = [
+    "The orchestra announced its winter programme on Tuesday, with four premieres and a guest conductor.",
+    "Ticket prices will stay the same as last year, the director said, despite higher heating costs.",
+    "Rehearsals begin in October in the old grain hall, which volunteers restored over two summers.",
+    "The season opens with a choral work written for the town by a composer who grew up nearby.",
+    "Students under twenty-five can attend the dress rehearsals for free.",
+    "A new bus line will connect the concert hall with the station on performance nights.",
+    "The orchestra's youth section has grown to sixty players and will tour three schools in spring.",
+    "Local businesses have sponsored a series of lunchtime recitals in the market square.",
+    "The director said the hall's acoustics had improved since the new ceiling panels were fitted.",
+    "A recording of the opening concert will be broadcast on regional radio in December.",
+    "Season tickets go on sale next week at the box office and online.",
+    "The programme ends in March with a festival of music by local composers.",
+]
+
+
+def test_a_rewritten_paragraph_inside_a_long_article_is_the_top_candidate_and_aligned(built: Path) -> None:
+    _, rewrite, _ = bridge()
+    paragraph = "\n\n".join(rewrite.text.split("\n\n")[1:4])  # three rewritten sentences of ~25
+    before = " ".join(FILLER[:6]) + "\n\n"
+    article = Document("concert-news", before + paragraph + "\n\n" + " ".join(FILLER[6:]))
+    with Index(built) as index:
+        top = index.candidates(article)[0]
+        verified = index.search(article, include_unrelated=True)[0]
+        assert top[0] == index.store.doc_number("bridge-original") and "sentences" in top[2]
+    assert verified.b.id == "bridge-original" and verified.passages
+    start, end = len(before), len(before) + len(paragraph)
+    assert all(start <= p.a[0] and p.a[1] <= end for p in verified.passages)
+
+
 def test_search_by_an_indexed_id_excludes_the_document_itself(built: Path) -> None:
     with Index(built) as index:
         candidates = index.candidates("bridge-original")
