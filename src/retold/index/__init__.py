@@ -31,7 +31,6 @@ Examples:
 from __future__ import annotations
 
 import dataclasses
-import fcntl
 import json
 import logging
 import os
@@ -185,6 +184,8 @@ class Index:
     def _lock_for_writing(self, wait: bool) -> None:
         if self._lock is not None:
             return
+        import fcntl  # POSIX; imported here so that 'import retold' works everywhere
+
         fd = os.open(self.path / LOCK_FILE, os.O_RDWR | os.O_CREAT, 0o644)
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -203,6 +204,8 @@ class Index:
 
     def _unlock(self) -> None:
         if self._lock is not None:
+            import fcntl
+
             os.ftruncate(self._lock, 0)
             fcntl.flock(self._lock, fcntl.LOCK_UN)
             os.close(self._lock)
