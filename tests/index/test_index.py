@@ -227,6 +227,17 @@ def test_a_neighbour_file_that_lags_the_database_is_caught_up(built: Path) -> No
         assert index.search(rewrite)[0].b.id == "bridge-original"
 
 
+def test_a_long_lived_reader_sees_documents_added_after_it_opened(built: Path) -> None:
+    _, rewrite, _ = bridge()
+    with Index(built) as reader:
+        assert reader.search(rewrite)[0].b.id == "bridge-original"
+        with Index(built) as writer:
+            writer.add(
+                [Document("bridge-copy", read("bridge_original.txt") + " Updated at noon.")], workers=1
+            )
+        assert {h.b.id for h in reader.search(rewrite)} == {"bridge-original", "bridge-copy"}
+
+
 def test_a_second_writer_is_refused_or_waits_and_readers_are_not_blocked(built: Path) -> None:
     writer = Index(built)
     writer._lock_for_writing(wait=False)

@@ -214,12 +214,17 @@ class Index:
     # ----------------------------------------------------------------- the neighbour file
 
     def _neighbours(self) -> SentenceIndex:
-        """The neighbour file, loaded, caught up with the database, rebuilt if unusable."""
-        if self._ann is not None:
-            return self._ann
+        """The neighbour file, loaded, caught up with the database, rebuilt if unusable.
+
+        Called before every lookup: a long-lived reader also sees what writers
+        committed since it opened (one cheap query when nothing is new).
+        """
         file = self.path / ANN_FILE
-        ann: SentenceIndex | None = None
-        if file.exists():
+        ann = self._ann
+        newest = self.store.last_doc()
+        if ann is not None and newest <= ann.last_doc:
+            return ann
+        if ann is None and file.exists():
             try:
                 ann = SentenceIndex.load(file, self.params.dimensions)
             except IndexFileError as exc:
@@ -239,6 +244,7 @@ class Index:
             behind += len(rows)
         if behind:
             logger.info("added %d documents to the neighbour file from the database", behind)
+        ann.last_doc = max(ann.last_doc, newest)  # numbers up to it that are gone were removed
         self._ann = ann
         if behind and self._lock is not None:
             ann.save(file)
@@ -265,12 +271,12 @@ class Index:
         """
         started = time.perf_counter()
         report = AddReport()
-        self._lock_for_writing(wait)
-        ann = self._neighbours()
         workers = workers if workers is not None else (os.cpu_count() or 1)
         last_save = time.monotonic()
         pool: ProcessPoolExecutor | None = None
+        self._lock_for_writing(wait)
         try:
+            ann = self._neighbours()
             pending: list[tuple[list[Document], Future[list[Tier1 | str]] | list[Tier1 | str]]] = []
             chunks = 0
             for chunk in _chunks(items, report):
@@ -303,7 +309,8 @@ class Index:
         finally:
             if pool is not None:
                 pool.shutdown(cancel_futures=True)
-            ann.save(self.path / ANN_FILE)
+            if self._ann is not None:
+                self._ann.save(self.path / ANN_FILE)
             self._unlock()
         report.seconds = time.perf_counter() - started
         return report

@@ -248,6 +248,11 @@ class Store:
             yield rows
             last_doc = rows[-1][0]
 
+    def last_doc(self) -> int:
+        """The highest document number ever given (numbers are never reused)."""
+        row = self.db.execute("SELECT seq FROM sqlite_sequence WHERE name = 'documents'").fetchone()
+        return int(row[0]) if row else 0
+
     def bucket_mates(self, keys: Iterable[int]) -> dict[int, int]:
         """Documents sharing an LSH bucket with these keys, with how many buckets they share."""
         keys = list(keys)
