@@ -964,7 +964,7 @@ def search(
     config = _config(config_path, settings, model)
     with Index(index_dir, config) as index:
         query: Any
-        if document != "-" and not Path(document).exists() and index.get(document) is not None:
+        if document != "-" and not Path(document).exists() and document in index:
             query = document
         else:
             query = read_document(document, encoding=encoding)

@@ -52,7 +52,7 @@ from retold.encoders import STATIC_MODEL, Encoder, load_encoder
 from retold.errors import IndexBusyError, IndexFileError, InputError
 from retold.fingerprints import content_terms, lsh_keys
 from retold.index.ann import MAX_SENTENCES, SentenceIndex
-from retold.index.store import Store, Stored, digest
+from retold.index.store import Store, digest
 from retold.index.tier1 import IndexParams, Tier1, dequantise, represent_batch, sentences_of
 from retold.ingest.records import Skipped
 from retold.pipeline import Pipeline, Represented
@@ -78,6 +78,13 @@ class SearchSettings:
     rare_terms: int = 12  # the query's rarest words sent to the full-text index
     per_signal: int = 50  # candidates kept from each signal
     verify: int = 20  # candidates verified with the aligner and judge (at least top)
+
+
+@dataclass(frozen=True, slots=True)
+class _Query:
+    doc: int  # -1 for a document that is not in the index
+    document: Document
+    tier1: Tier1
 
 
 @dataclass(slots=True)
@@ -161,7 +168,7 @@ class Index:
 
     def _check_compatible(self) -> None:
         recorded = json.loads(self.meta.get("params", "{}"))
-        current = {name: getattr(self.params, name) for name in self.params.__slots__}
+        current = dataclasses.asdict(self.params)
         if recorded != current:
             changed = ", ".join(
                 f"{k}: index {recorded.get(k)!r}, now {current[k]!r}"
@@ -355,6 +362,7 @@ class Index:
                 if len(tier1.scales) >= MAX_SENTENCES:
                     report.skipped.append(Skipped(document.id, f"more than {MAX_SENTENCES:,} sentences"))
                     continue
+                # Looked up again inside the transaction: the same id may come twice in one input.
                 old = self.store.doc_number(document.id)
                 if old is not None:
                     removed.append((old, self.store.delete(old)))
@@ -396,7 +404,10 @@ class Index:
     # ----------------------------------------------------------------- reading
 
     def __len__(self) -> int:
-        return self.store.counts()["documents"]
+        return self.store.count()
+
+    def __contains__(self, doc_id: object) -> bool:
+        return isinstance(doc_id, str) and self.store.doc_number(doc_id) is not None
 
     def get(self, doc_id: str) -> Document | None:
         doc = self.store.doc_number(doc_id)
@@ -437,8 +448,12 @@ class Index:
         Raises:
             InputError: an id that is not in the index, or a document with no body text.
         """
-        settings = settings or SearchSettings()
-        own, text, tier1 = self._query(query)
+        return self._candidates(self._query(query), settings or SearchSettings())
+
+    def _candidates(
+        self, query: _Query, settings: SearchSettings
+    ) -> list[tuple[int, float, tuple[str, ...]]]:
+        own, text, tier1 = query.doc, query.document.text, query.tier1
         vectors = dequantise(tier1.vectors, tier1.scales)
         ranked: dict[str, list[int]] = {}
         # 1. Sentence neighbours: per document, the best similarity each query sentence finds there.
@@ -468,8 +483,8 @@ class Index:
         order = sorted(fused, key=lambda d: -fused[d])
         return [(doc, fused[doc], tuple(sources[doc])) for doc in order]
 
-    def _query(self, query: Document | str) -> tuple[int, str, Tier1]:
-        """The query's document number (-1 if not indexed), text and tier-1 representation."""
+    def _query(self, query: Document | str) -> _Query:
+        """The query resolved: its document number (-1 if not indexed), document and tier-1 form."""
         if isinstance(query, str):
             doc = self.store.doc_number(query)
             if doc is None:
@@ -479,20 +494,20 @@ class Index:
             stored = self.store.load([doc])[doc]
             signature = self.store.signature(doc)
             assert signature is not None
-            tier1 = Tier1(
-                stored.segments,
-                stored.vectors,
-                stored.scales,
-                signature,
-                tuple(lsh_keys(signature, self.params.bands)),
-            )
-            return doc, stored.document.text, tier1
+            lsh = tuple(lsh_keys(signature, self.params.bands))
+            tier1 = Tier1(stored.segments, stored.vectors, stored.scales, signature, lsh)
+            return _Query(doc, stored.document, tier1)
         if not query.text.strip():
             raise InputError(f"{query.id}: the document is empty")
+        limit = self.config.limits.max_chars
+        if len(query.text) > limit:
+            raise InputError(
+                f"{query.id}: {len(query.text):,} characters is more than the limit of {limit:,}"
+            )
         (represented,) = represent_batch([query.text], self.encoder, self.params, self.config.segment)
         if isinstance(represented, str):
             raise InputError(f"{query.id}: {represented}")
-        return -1, query.text, represented
+        return _Query(-1, query, represented)
 
     def search(
         self,
@@ -513,19 +528,17 @@ class Index:
             InputError: an unknown id, or a document with no body text.
         """
         settings = settings or SearchSettings()
-        found = self.candidates(query, settings)[: max(settings.verify, top)]
+        resolved = self._query(query)
+        found = self._candidates(resolved, settings)[: max(settings.verify, top)]
         if not found:
             return []
         pipeline = self.pipeline
         stored = self.store.load([doc for doc, _, _ in found])
-        if isinstance(query, str):
-            own = self.store.doc_number(query)
-            assert own is not None
-            query_stored = self.store.load([own])[own]
-            query_side = self._represented([query_stored], pipeline)[own]
-        else:
-            query_side = pipeline.represent(query)
-        sides = self._represented(list(stored.values()), pipeline)
+        items = [(s.doc, s.document, s.segments) for s in stored.values()]
+        sides = self._represented(
+            [(resolved.doc, resolved.document, resolved.tier1.segments), *items], pipeline
+        )
+        query_side = sides.pop(resolved.doc)
         results = [
             pipeline.compare_represented(query_side, sides[doc])
             for doc, _, _ in found
@@ -536,32 +549,36 @@ class Index:
             results = [c for c in results if c.is_reuse]
         return results[:top]
 
-    def _represented(self, stored: list[Stored], pipeline: Pipeline) -> dict[int, Represented]:
-        """Stored documents with contextual vectors: from the cache, else encoded now and cached."""
+    def _represented(
+        self, items: list[tuple[int, Document, npt.NDArray[np.int32]]], pipeline: Pipeline
+    ) -> dict[int, Represented]:
+        """Documents (number, document, stored segments) with contextual vectors.
+
+        Indexed documents' vectors come from the cache, or are encoded now (all
+        in one call) and cached; a query that is not indexed (number -1) is
+        encoded and not kept.
+        """
         model = pipeline.encoder.name
-        cached = self.store.contextual([s.doc for s in stored], model)
-        sentences = {s.doc: sentences_of(s.document.text, s.segments) for s in stored}
+        cached = self.store.contextual([doc for doc, _, _ in items if doc >= 0], model)
+        sentences = {doc: sentences_of(document.text, segments) for doc, document, segments in items}
         bodies = {doc: [x for x in found if x.is_body] for doc, found in sentences.items()}
-        missing = [s.doc for s in stored if s.doc not in cached]
+        missing = [doc for doc, _, _ in items if doc not in cached]
         if missing:
-            flat = [x.text for doc in missing for x in bodies[doc]]
-            vectors = pipeline.encoder.encode(flat)
+            vectors = pipeline.encoder.encode([x.text for doc in missing for x in bodies[doc]])
             fresh, offset = {}, 0
             for doc in missing:
-                n = len(bodies[doc])
-                fresh[doc] = vectors[offset : offset + n]
-                offset += n
-            self.store.keep_contextual(fresh, model)
+                fresh[doc] = vectors[offset : offset + len(bodies[doc])]
+                offset += len(bodies[doc])
+            self.store.keep_contextual({doc: v for doc, v in fresh.items() if doc >= 0}, model)
             cached.update(fresh)
         out = {}
-        for s in stored:
-            body = bodies[s.doc]
-            embeddings = cached[s.doc].reshape(len(body), -1)
+        for doc, document, _ in items:
+            body = bodies[doc]
+            embeddings = cached[doc].reshape(len(body), -1)
             terms = tuple(tuple(content_terms(x.text)) for x in body)
             representation = Representation(tuple(body), embeddings, terms)
-            out[s.doc] = Represented(
-                s.document, sentences[s.doc], representation, english_share([x.text for x in body])
-            )
+            english = english_share([x.text for x in body])
+            out[doc] = Represented(document, sentences[doc], representation, english)
         return out
 
 

@@ -10,6 +10,8 @@ intact and nothing of the rest.
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
 import json
 import sqlite3
 import time
@@ -70,8 +72,6 @@ class Stored:
 
 
 def digest(text: str) -> str:
-    import hashlib
-
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
@@ -106,7 +106,7 @@ class Store:
                 {
                     "format": FORMAT,
                     "version": str(FORMAT_VERSION),
-                    "params": json.dumps(_asdict(params), sort_keys=True),
+                    "params": json.dumps(dataclasses.asdict(params), sort_keys=True),
                     "model": model,
                     "segment": json.dumps(segment_config, sort_keys=True),
                     "created": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
@@ -333,6 +333,9 @@ class Store:
         finally:
             self.db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
 
+    def count(self) -> int:
+        return int(self.db.execute("SELECT COUNT(*) FROM documents").fetchone()[0])
+
     def counts(self) -> dict[str, int]:
         documents, chars = self.db.execute(
             "SELECT COUNT(*), COALESCE(SUM(LENGTH(text)), 0) FROM documents"
@@ -368,10 +371,6 @@ class _Transaction:
 
     def __exit__(self, kind: object, value: object, traceback: object) -> None:
         self.db.execute("COMMIT" if kind is None else "ROLLBACK")
-
-
-def _asdict(params: IndexParams) -> dict[str, Any]:
-    return {name: getattr(params, name) for name in params.__slots__}
 
 
 def _check_header(path: Path) -> None:

@@ -151,7 +151,7 @@ def _document(row: dict[str, Any], fields: Fields, where: str) -> Document | Ski
         return Skipped(where, f"'{fields.text}' is not a string")
     if not text.strip():
         return Skipped(where, "empty text")
-    if "\x00" in text[:8192] and text[:8192].count("\x00") > 2:
+    if text[:8192].count("\x00") > 2:
         return Skipped(where, "the text looks binary")
     raw_id = row.get(fields.id)
     doc_id = str(raw_id).strip() if raw_id is not None and str(raw_id).strip() else content_id(text)
