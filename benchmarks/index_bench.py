@@ -33,7 +33,7 @@ from pathlib import Path
 import numpy as np
 
 from retold.documents import Document
-from retold.evaluation.datasets import news_corpora
+from retold.evaluation.datasets import REWRITE, SAME_STORY, ai_news_pairs, news_corpora
 from retold.index import Index
 from retold.ingest.records import records
 from retold.text import segment
@@ -43,25 +43,10 @@ REAL_FAMILIES = "ai-news-rewrites/dev.jsonl"
 
 def families(path: Path) -> tuple[list[Document], list[tuple[Document, str]], list[tuple[Document, str]]]:
     """Originals, (rewrite, its original's id) and (same-story text, its original's id)."""
-    rows: dict[int, dict[str, str]] = {}
-    for line in path.read_text(encoding="utf-8").splitlines():
-        if line.strip():
-            row = json.loads(line)
-            kind = row["source"] if row["source"].startswith(("rephrase", "generated")) else "original"
-            rows.setdefault(int(row["family_id"]), {})[kind] = row["text"]
-    originals, rewrites, same_story = [], [], []
-    for n, fid in enumerate(sorted(rows)):
-        texts = rows[fid]
-        if "original" not in texts:
-            continue
-        original = Document(f"family-{n:03d}", texts["original"])
-        originals.append(original)
-        for kind, text in texts.items():
-            query = Document(f"query-{n:03d}-{kind}", text)
-            if kind.startswith("rephrase"):
-                rewrites.append((query, original.id))
-            elif kind.startswith("generated"):
-                same_story.append((query, original.id))
+    pairs = ai_news_pairs(path)
+    originals = list({p.a.id: p.a for p in pairs}.values())
+    rewrites = [(p.b, p.a.id) for p in pairs if p.label == REWRITE]
+    same_story = [(p.b, p.a.id) for p in pairs if p.label == SAME_STORY]
     return originals, rewrites, same_story
 
 

@@ -7,7 +7,6 @@ the repository. Metadata that gives the answer away (``date``, ``source``,
 
 from __future__ import annotations
 
-import csv
 import html
 import itertools
 import json
@@ -19,6 +18,7 @@ from pathlib import Path
 
 from retold.documents import Document
 from retold.errors import InputError
+from retold.ingest.records import Fields, records
 
 __all__ = [
     "LabelledPair",
@@ -152,6 +152,18 @@ def pan_sample(root: Path, pairs: int, *, seed: int = 0) -> list[LabelledPair]:
     return list(pan_pairs(root, counts, seed=seed))
 
 
+def _bbc_articles(root: Path) -> list[Document]:
+    """BBC News articles (one folder per topic), ids ``<topic>/<file>``, headline as title."""
+    out = []
+    for folder in sorted(p for p in root.iterdir() if p.is_dir()) if root.is_dir() else []:
+        for path in sorted(folder.glob("*.txt")):
+            text = _read(path)
+            if text.strip():
+                title = text.strip().split("\n", 1)[0]
+                out.append(Document(f"{folder.name}/{path.name}", text, {"title": title}))
+    return out
+
+
 def bbc_pairs(root: Path, *, same_topic: int = 200, seed: int = 0) -> list[LabelledPair]:
     """BBC News: every pair of copies with the same text, plus random same-topic pairs.
 
@@ -162,14 +174,10 @@ def bbc_pairs(root: Path, *, same_topic: int = 200, seed: int = 0) -> list[Label
     Raises:
         InputError: ``root`` holds no topic folders with ``.txt`` files.
     """
-    articles: list[Document] = []
+    articles = _bbc_articles(root)
     topics: dict[str, list[int]] = {}
-    for folder in sorted(p for p in root.iterdir() if p.is_dir()) if root.is_dir() else []:
-        for path in sorted(folder.glob("*.txt")):
-            text = _read(path)
-            if text.strip():
-                topics.setdefault(folder.name, []).append(len(articles))
-                articles.append(Document(f"{folder.name}/{path.name}", text))
+    for k, article in enumerate(articles):
+        topics.setdefault(article.id.split("/")[0], []).append(k)
     if not articles:
         raise InputError(f"{root}: no topic folders with .txt articles")
     by_text: dict[str, list[int]] = {}
@@ -196,31 +204,17 @@ def news_articles(path: Path) -> list[Document]:
 
     Several outlets cover the same events, some reworking the same agency copy,
     so pairs of its articles carry real edits: changed tolls, quotations made
-    indirect, names added. Title, date and link are kept as metadata.
+    indirect, names added. Title, date and link are kept as metadata; rows
+    without text are left out.
 
     Raises:
-        InputError: the file cannot be read or lacks the ``article_id`` and ``text`` columns.
+        InputError: the file cannot be read or has no ``text`` column.
     """
-    csv.field_size_limit(1 << 27)
-    try:
-        with path.open(encoding="utf-8", errors="replace", newline="") as handle:
-            rows = list(csv.DictReader(handle))
-    except (OSError, csv.Error) as exc:
-        raise InputError(f"{path}: cannot read: {exc}") from None
-    if not rows or not {"article_id", "text"} <= set(rows[0]):
-        raise InputError(f"{path}: expected a CSV with article_id and text columns")
+    fields = Fields(id="article_id", date="publish_date", url="article_source_link")
     return [
-        Document(
-            f"na2017-{row['article_id']}",
-            row["text"],
-            {
-                "title": row.get("title") or "",
-                "date": row.get("publish_date") or "",
-                "url": row.get("article_source_link") or "",
-            },
-        )
-        for row in rows
-        if (row.get("text") or "").strip()
+        Document(f"na2017-{doc.id}", doc.text, {k: doc.metadata.get(k, "") for k in ("title", "date", "url")})
+        for doc in records([str(path)], fields)
+        if isinstance(doc, Document)
     ]
 
 
@@ -262,11 +256,9 @@ def news_corpora(root: Path) -> list[Document]:
 
     BBC articles get ids ``bbc-<topic>/<file>`` and their headline as title.
     """
-    documents = reuters_articles(root / "reuters21578")
-    for folder in sorted(p for p in (root / "bbc").iterdir() if p.is_dir()):
-        for path in sorted(folder.glob("*.txt")):
-            text = _read(path)
-            if text.strip():
-                title = text.strip().split("\n", 1)[0]
-                documents.append(Document(f"bbc-{folder.name}/{path.name}", text, {"title": title}))
-    return documents + news_articles(root / "newsarticles-2017" / "NewsArticles.csv")
+    bbc = [Document(f"bbc-{d.id}", d.text, d.metadata) for d in _bbc_articles(root / "bbc")]
+    return (
+        reuters_articles(root / "reuters21578")
+        + bbc
+        + news_articles(root / "newsarticles-2017" / "NewsArticles.csv")
+    )
