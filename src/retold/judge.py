@@ -3,7 +3,7 @@
 A rewrite follows its source sentence after sentence; independent coverage of
 the same event shares topic and facts but not that structure. The features are
 therefore about structure (coverage of each side, order of the links, share
-of the shorter side explained, strength of the links) and deliberately not
+of the shorter side explained, one-for-one best matches, strength of the links) and deliberately not
 about length: in the development data rewrites are shorter than independent
 texts, a confound that says nothing about reuse.
 
@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Literal
 
 import numpy as np
+import numpy.typing as npt
 
 from retold.align import Alignment, Representation, coverage
 from retold.errors import CalibrationError
@@ -49,6 +50,7 @@ FEATURES = (
     "largest_passage",  # share of the shorter side inside the largest passage
     "document_cosine",  # cosine of mean sentence embeddings (topic)
     "best_passage_links",  # log(1 + links of the largest passage): reuse inside long texts
+    "mutual",  # share of the shorter side's sentences that are their best counterpart's best (one for one)
 )
 
 
@@ -171,6 +173,22 @@ def _longest_chain(pairs: list[tuple[int, int]]) -> int:
     return len(tails)
 
 
+def _mutual(similarity: npt.NDArray[np.float32], rows_are_shorter: bool) -> float:
+    """Share of the shorter side's sentences that are their best counterpart's best counterpart.
+
+    A rewrite retells its source one sentence for one, so best matches are
+    mutual. A text written independently about the same event is similar to
+    the whole story at once: its sentences' best matches are topical, and the
+    sentence they point to is usually closer to some other sentence.
+    """
+    if similarity.size == 0:
+        return 0.0
+    rows = similarity if rows_are_shorter else similarity.T
+    forward = rows.argmax(axis=1)
+    backward = rows.argmax(axis=0)
+    return float(np.mean(backward[forward] == np.arange(len(forward))))
+
+
 def features(a: Representation, b: Representation, alignment: Alignment) -> dict[str, float]:
     """The judge's inputs for one aligned pair (see ``FEATURES``)."""
     links = alignment.links
@@ -183,6 +201,7 @@ def features(a: Representation, b: Representation, alignment: Alignment) -> dict
     for passage in alignment.passages:
         span = passage.a if shorter_side == "a" else passage.b
         largest = max(largest, coverage(shorter.sentences, [span]))
+    mutual = _mutual(alignment.similarity, shorter_side == "a")
     if len(a.sentences) and len(b.sentences):
         mean_a = a.embeddings.mean(axis=0)
         mean_b = b.embeddings.mean(axis=0)
@@ -199,6 +218,7 @@ def features(a: Representation, b: Representation, alignment: Alignment) -> dict
         "largest_passage": largest,
         "document_cosine": doc_cos,
         "best_passage_links": math.log1p(max((len(p.links) for p in alignment.passages), default=0)),
+        "mutual": mutual,
         "_coverage_a": cov_a,
         "_coverage_b": cov_b,
     }
