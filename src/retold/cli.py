@@ -868,6 +868,151 @@ def index_add(
         sys.exit(InputError.exit_code)
 
 
+def _match_all(index: Any) -> None:
+    """``index.match_all()`` with a progress line on stderr and a summary after it."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from retold.index import MatchReport
+
+    columns = (
+        TextColumn("matching"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("{task.fields[verified]} pairs verified"),
+        TimeElapsedColumn(),
+    )
+    with Progress(*columns, transient=True, console=_stderr_console()) as progress:
+        task = progress.add_task("match", total=None, verified=0)
+
+        def update(report: MatchReport, total: int) -> None:
+            progress.update(task, completed=report.documents, total=total, verified=report.verified)
+
+        report = index.match_all(progress=update)
+    click.echo(
+        f"retold: matched {report.documents} new or changed document(s) in {report.seconds:.1f} s: "
+        f"{report.candidates} candidate pairs, {report.tier1} judged on tier-1 vectors, "
+        f"{report.verified} verified, {report.reuse} reuse",
+        err=True,
+    )
+
+
+@main.command()
+@_index_option
+@click.option("-o", "--output", type=click.Path(path_type=Path), help="Write to this file instead of stdout.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["jsonl", "csv", "parquet", "html"]),
+    default="jsonl",
+    show_default=True,
+    help="jsonl: one family per line with members and edges; csv/parquet: one row per member; "
+    "html: an overview page, with each member's report against the original beside it.",
+)
+@click.option(
+    "--keep-list",
+    type=click.Path(path_type=Path),
+    help="Also write the ids to keep when deduplicating: the probable original of each family and "
+    "every document in no family, one per line.",
+)
+@_model_option
+@_config_option
+@_set_option
+@_handle_errors
+def families(
+    index_dir: Path,
+    output: Path | None,
+    fmt: str,
+    keep_list: Path | None,
+    model: str | None,
+    config_path: Path | None,
+    settings: tuple[str, ...],
+) -> None:
+    """Rewrite families of an index: documents that retell one another, and the probable original.
+
+    Matches every document not matched before (the pair work is stored in the
+    index, so after 'index add' only the new documents cost anything), then
+    groups documents joined by rewrite or near-duplicate verdicts. A shared
+    passage alone (partial reuse) is reported but never joins two families.
+    The original is the earliest by date where members are dated, else the
+    one the others' text is contained in; each family states the reason.
+
+    \b
+    Examples:
+      retold families --index archive.idx -o families.jsonl
+      retold families --index archive.idx --format html -o families.html
+      retold families --index archive.idx --keep-list keep.txt -o families.csv --format csv
+    """
+    from retold.index import Index
+    from retold.report.families import (
+        ROW_FIELDS,
+        family_rows,
+        render_families_html,
+        report_name,
+    )
+
+    if fmt in ("parquet", "html") and output is None:
+        raise click.UsageError(f"--format {fmt} needs -o FILE")
+    config = _config(config_path, settings, model)
+    with Index(index_dir, config) as index:
+        _match_all(index)
+        found = index.families()
+        total = len(index)
+        if fmt == "jsonl":
+            with _output(output) as out:
+                for number, family in enumerate(found, start=1):
+                    out.write(json.dumps(family.to_dict(number), ensure_ascii=False) + "\n")
+        elif fmt == "csv":
+            import csv
+
+            with _output(output) as out:
+                writer = csv.DictWriter(out, fieldnames=ROW_FIELDS, lineterminator="\n")
+                writer.writeheader()
+                writer.writerows(family_rows(found))
+        elif fmt == "parquet":
+            from retold.errors import require
+
+            pyarrow = require("pyarrow", "index", "Parquet output")
+            parquet = require("pyarrow.parquet", "index", "Parquet output")
+            rows = family_rows(found)
+            table = pyarrow.Table.from_pylist(rows) if rows else pyarrow.table({f: [] for f in ROW_FIELDS})
+            assert output is not None
+            try:
+                parquet.write_table(table, output)
+            except OSError as exc:
+                raise InputError(f"{output}: cannot write: {exc}") from None
+        else:
+            assert output is not None
+            from retold.report import render_html
+
+            folder = output.with_name(output.stem + "_reports")
+            try:
+                folder.mkdir(parents=True, exist_ok=True)
+                for number, family in enumerate(found, start=1):
+                    original = index.get(family.original)
+                    assert original is not None
+                    for member in family.members:
+                        if member.id == family.original:
+                            continue
+                        comparison = index.compare(family.original, member.id)
+                        other = index.get(member.id)
+                        assert other is not None
+                        page = render_html(comparison, original.text, other.text)
+                        (folder / report_name(number, member.id)).write_text(page, encoding="utf-8")
+                output.write_text(render_families_html(found, folder.name, total), encoding="utf-8")
+            except OSError as exc:
+                raise InputError(f"{output}: cannot write: {exc.strerror or exc}") from None
+        if keep_list is not None:
+            grouped = {member.id for family in found for member in family.members}
+            keep = [family.original for family in found]
+            keep += [doc_id for doc_id in index.store.all_ids().values() if doc_id not in grouped]
+            try:
+                keep_list.write_text("".join(f"{doc_id}\n" for doc_id in keep), encoding="utf-8")
+            except OSError as exc:
+                raise InputError(f"{keep_list}: cannot write: {exc.strerror or exc}") from None
+    members = sum(len(f.members) for f in found)
+    click.echo(f"retold: {len(found)} families holding {members} of {total} documents", err=True)
+
+
 @index_group.command(name="remove")
 @_index_option
 @click.argument("ids", nargs=-1, required=True)
@@ -912,7 +1057,7 @@ def index_info(index_dir: Path, fmt: str) -> None:
 
 @main.command()
 @_index_option
-@click.argument("document")
+@click.argument("document", required=False)
 @click.option("--top", type=click.IntRange(min=1), default=10, show_default=True, help="How many results.")
 @click.option(
     "--format",
@@ -928,6 +1073,13 @@ def index_info(index_dir: Path, fmt: str) -> None:
     is_flag=True,
     help="Also list verified candidates below the threshold.",
 )
+@click.option(
+    "--all",
+    "every",
+    is_flag=True,
+    help="Match every indexed document (only the work not done before) and write each one's matches "
+    "as JSONL.",
+)
 @click.option("--encoding", help="Encoding of DOCUMENT (default: detect; UTF-8 first).")
 @click.option("-o", "--output", type=click.Path(path_type=Path), help="Write to this file instead of stdout.")
 @_model_option
@@ -936,10 +1088,11 @@ def index_info(index_dir: Path, fmt: str) -> None:
 @_handle_errors
 def search(
     index_dir: Path,
-    document: str,
+    document: str | None,
     top: int,
     fmt: str,
     include_unrelated: bool,
+    every: bool,
     encoding: str | None,
     output: Path | None,
     model: str | None,
@@ -956,12 +1109,28 @@ def search(
     Examples:
       retold search --index archive.idx suspect.html
       retold search --index archive.idx 'reuters-1234' --format json
+      retold search --index archive.idx --all -o matches.jsonl
+
+    With --all, each line is {"id": ..., "matches": [...]} for one indexed
+    document, its matches being the verified comparisons of the pairs it is in
+    (the document is side a or b of each); the pair work is stored in the
+    index, so a later run only matches documents added or changed since.
     """
     from retold.index import Index
     from retold.ingest import read_document
     from retold.report import to_json
 
     config = _config(config_path, settings, model)
+    if every == (document is not None):
+        raise click.UsageError("give a DOCUMENT to search for, or --all (not both)")
+    if every:
+        with Index(index_dir, config) as index:
+            _match_all(index)
+            with _output(output) as out:
+                for doc_id, found in index.matches():
+                    out.write(json.dumps({"id": doc_id, "matches": found}, ensure_ascii=False) + "\n")
+        return
+    assert document is not None
     with Index(index_dir, config) as index:
         query: Any
         if document != "-" and not Path(document).exists() and document in index:

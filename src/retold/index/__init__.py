@@ -50,9 +50,10 @@ from retold.config import PipelineConfig
 from retold.documents import Document
 from retold.encoders import STATIC_MODEL, Encoder, load_encoder
 from retold.errors import IndexBusyError, IndexFileError, InputError
+from retold.families import Edge, Family, Member, families, parse_date
 from retold.fingerprints import content_terms, lsh_keys
 from retold.index.ann import MAX_SENTENCES, SentenceIndex
-from retold.index.store import Store, digest
+from retold.index.store import Store, Stored, digest
 from retold.index.tier1 import IndexParams, Tier1, dequantise, represent_batch, sentences_of
 from retold.ingest.records import Skipped
 from retold.pipeline import Pipeline, Represented
@@ -60,7 +61,7 @@ from retold.text import english_share
 
 logger = logging.getLogger(__name__)
 
-__all__ = ["AddReport", "Index", "SearchSettings"]
+__all__ = ["AddReport", "Index", "MatchReport", "MatchSettings", "SearchSettings"]
 
 DATABASE = "index.sqlite"
 ANN_FILE = "sentences.usearch"
@@ -78,6 +79,40 @@ class SearchSettings:
     rare_terms: int = 12  # the query's rarest words sent to the full-text index
     per_signal: int = 50  # candidates kept from each signal
     verify: int = 20  # candidates verified with the aligner and judge (at least top)
+
+
+@dataclass(frozen=True, slots=True)
+class MatchSettings:
+    """How the whole index is matched against itself (``Index.match_all``).
+
+    Every document's sentences look up their nearest neighbours in one batch;
+    a document pair is a candidate when at least ``min_shared`` of the
+    shorter document's sentences (and at least ``min_share`` of them) have a
+    neighbour in the other at ``min_similarity``, or when the two share a
+    MinHash bucket. Each document keeps its ``per_document`` best candidates.
+    A candidate is judged first on the stored tier-1 vectors, and only one
+    that reaches ``tier1_score`` there is verified with the contextual model.
+    """
+
+    neighbours: int = 20
+    min_similarity: float = 0.6
+    min_shared: int = 2
+    min_share: float = 0.2
+    per_document: int = 10
+    tier1_score: float = 0.2
+    batch: int = 256
+
+
+@dataclass(slots=True)
+class MatchReport:
+    """What one ``match_all`` did; the counters show how much pair work an update cost."""
+
+    documents: int = 0  # documents matched in this run (new or changed since the last)
+    candidates: int = 0  # new candidate pairs
+    tier1: int = 0  # pairs judged on tier-1 vectors
+    verified: int = 0  # pairs verified with the contextual model
+    reuse: int = 0  # of them, reuse
+    seconds: float = 0.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -152,8 +187,10 @@ class Index:
             self.store.initialise(self.params, self.config.model, dataclasses.asdict(self.config.segment))
         self.meta = self.store.check()
         self._check_compatible()
+        self.store.ensure_match_tables()
         self._ann: SentenceIndex | None = None
         self._pipeline: Pipeline | None = None
+        self._static_pipeline: Pipeline | None = None
         self._lock: int | None = None
 
     def __enter__(self) -> Index:
@@ -548,6 +585,187 @@ class Index:
         if not include_unrelated:
             results = [c for c in results if c.is_reuse]
         return results[:top]
+
+    # ----------------------------------------------------------------- the whole index against itself
+
+    def match_all(
+        self,
+        settings: MatchSettings | None = None,
+        *,
+        progress: Callable[[MatchReport, int], None] | None = None,
+    ) -> MatchReport:
+        """Find every reuse pair in the index, doing only the work that is not stored yet.
+
+        Documents added or changed since the last run are matched against the
+        whole index; pairs already judged are never judged again. Judged pairs
+        are stored batch by batch, so an interrupted run keeps its work.
+        ``progress(report, total)`` is called after each batch.
+        """
+        settings = settings or MatchSettings()
+        started = time.perf_counter()
+        report = MatchReport()
+        model = self.pipeline.encoder.name
+        todo = self.store.unmatched(model)
+        ann = self._neighbours()
+        for start in range(0, len(todo), settings.batch):
+            batch = todo[start : start + settings.batch]
+            candidates = self._batch_candidates(batch, ann, settings)
+            known = self.store.known_pairs(batch, model)
+            fresh = sorted(set(candidates) - known)
+            report.candidates += len(fresh)
+            rows = self._judge_pairs(fresh, settings, report)
+            self.store.keep_matches(batch, rows, model)
+            report.documents += len(batch)
+            if progress:
+                progress(report, len(todo))
+        report.seconds = time.perf_counter() - started
+        return report
+
+    def _batch_candidates(
+        self, batch: list[int], ann: SentenceIndex, settings: MatchSettings
+    ) -> list[tuple[int, int]]:
+        """Candidate pairs ``(lo, hi)`` for a batch of indexed documents (sentence neighbours, MinHash)."""
+        stored = self.store.load(batch)
+        docs = [doc for doc in batch if doc in stored]
+        if not docs:
+            return []
+        vectors = [dequantise(stored[d].vectors, stored[d].scales) for d in docs]
+        owners = np.repeat(np.array(docs, dtype=np.int64), [len(v) for v in vectors])
+        found, _, similarity = ann.search(np.concatenate(vectors), settings.neighbours)
+        rows = np.repeat(np.arange(len(owners)), found.shape[1])
+        other = found.reshape(-1)
+        keep = (similarity.reshape(-1) >= settings.min_similarity) & (other >= 0) & (other != owners[rows])
+        # One count per (query sentence, other document), then per document pair.
+        hits = np.unique(np.stack([rows[keep], other[keep]], axis=1), axis=0)
+        pair_of = np.stack([owners[hits[:, 0]], hits[:, 1]], axis=1)
+        pairs, shared = np.unique(pair_of, axis=0, return_counts=True)
+        sizes = self.store.sentence_counts(np.unique(pairs[:, 1]).tolist()) if len(pairs) else {}
+        sizes.update({d: len(v) for d, v in zip(docs, vectors, strict=True)})
+        by_doc: dict[int, list[tuple[float, int]]] = {}
+        for (query, doc), count in zip(pairs.tolist(), shared.tolist(), strict=True):
+            shorter = min(sizes.get(query, 1), sizes.get(doc, 1))
+            if count >= min(settings.min_shared, shorter) and count / max(1, shorter) >= settings.min_share:
+                by_doc.setdefault(query, []).append((count / max(1, shorter), doc))
+        for query, mate in self.store.bucket_pairs(docs):
+            by_doc.setdefault(query, []).append((1.0, mate))
+        out = set()
+        for query, found_for in by_doc.items():
+            best = sorted(set(found_for), key=lambda item: (-item[0], item[1]))
+            for _, doc in best[: settings.per_document]:
+                out.add((min(query, doc), max(query, doc)))
+        return sorted(out)
+
+    def _judge_pairs(
+        self, pairs: list[tuple[int, int]], settings: MatchSettings, report: MatchReport
+    ) -> list[tuple[Any, ...]]:
+        """Judge candidate pairs: tier-1 first, the survivors with the contextual model."""
+        if not pairs:
+            return []
+        needed = sorted({d for pair in pairs for d in pair})
+        stored = self.store.load(needed)
+        tier1 = self._tier1_pipeline
+        static = {doc: self._static_represented(item) for doc, item in stored.items()}
+        rows: list[tuple[Any, ...]] = []
+        survivors = []
+        for lo, hi in pairs:
+            if lo not in static or hi not in static:
+                continue  # removed meanwhile
+            report.tier1 += 1
+            first = tier1.compare_represented(static[lo], static[hi], with_differences=False)
+            if first.score >= settings.tier1_score:
+                survivors.append((lo, hi))
+            else:
+                rows.append((lo, hi, 1, first.verdict, first.score, first.coverage_a, first.coverage_b, None))
+        if survivors:
+            pipeline = self.pipeline
+            involved = sorted({d for pair in survivors for d in pair})
+            sides = self._represented(
+                [(d, stored[d].document, stored[d].segments) for d in involved], pipeline
+            )
+            for lo, hi in survivors:
+                report.verified += 1
+                result = pipeline.compare_represented(sides[lo], sides[hi])
+                report.reuse += result.is_reuse
+                rows.append(
+                    (
+                        lo,
+                        hi,
+                        2,
+                        result.verdict,
+                        result.score,
+                        result.coverage_a,
+                        result.coverage_b,
+                        json.dumps(result.to_dict(), ensure_ascii=False) if result.is_reuse else None,
+                    )
+                )
+        return rows
+
+    @property
+    def _tier1_pipeline(self) -> Pipeline:
+        if self._static_pipeline is None:
+            self._static_pipeline = Pipeline(dataclasses.replace(self.config, model=STATIC_MODEL))
+        return self._static_pipeline
+
+    def _static_represented(self, item: Stored) -> Represented:
+        """An indexed document with its stored tier-1 vectors, ready for the tier-1 judge."""
+        sentences = sentences_of(item.document.text, item.segments)
+        body = [x for x in sentences if x.is_body]
+        terms = tuple(tuple(content_terms(x.text)) for x in body)
+        representation = Representation(tuple(body), dequantise(item.vectors, item.scales), terms)
+        return Represented(item.document, sentences, representation, 1.0)
+
+    def families(self) -> list[Family]:
+        """Rewrite families over the pairs ``match_all`` stored (run it first), largest first."""
+        rows = self.store.reuse_pairs(self.pipeline.encoder.name)
+        described = self.store.describe({doc for row in rows for doc in row[:2]})
+        members = {
+            doc_id: Member(doc_id, title, parse_date(date), source, doc)
+            for doc, (doc_id, title, date, source) in described.items()
+        }
+        edges = [
+            Edge(described[lo][0], described[hi][0], verdict, score, c_lo, c_hi)
+            for lo, hi, verdict, score, c_lo, c_hi, _ in rows
+            if lo in described and hi in described
+        ]
+        return families(edges, members)
+
+    def matches(self) -> Iterator[tuple[str, list[dict[str, Any]]]]:
+        """Every document's verified reuse matches (stored by ``match_all``), in index order.
+
+        Each match is the pair's ``retold.comparison/1`` object as verified; the
+        document is its side ``a`` or ``b``.
+        """
+        by_doc: dict[int, list[str]] = {}
+        for lo, hi, *_, comparison in self.store.reuse_pairs(self.pipeline.encoder.name):
+            assert comparison is not None
+            by_doc.setdefault(lo, []).append(comparison)
+            by_doc.setdefault(hi, []).append(comparison)
+        for doc, doc_id in self.store.all_ids().items():
+            found = [json.loads(c) for c in by_doc.get(doc, [])]
+            found.sort(key=lambda c: -float(c["score"]))
+            yield doc_id, found
+
+    def compare(self, a_id: str, b_id: str) -> Comparison:
+        """``retold compare`` of two indexed documents, on cached contextual vectors.
+
+        Raises:
+            InputError: an id that is not in the index.
+        """
+        numbers = []
+        for doc_id in (a_id, b_id):
+            doc = self.store.doc_number(doc_id)
+            if doc is None:
+                raise InputError(f"'{doc_id}' is not a document id in this index")
+            numbers.append(doc)
+        stored = self.store.load(numbers)
+        sides = self._represented(
+            [(d, stored[d].document, stored[d].segments) for d in numbers], self.pipeline
+        )
+        return self.pipeline.compare_represented(sides[numbers[0]], sides[numbers[1]])
+
+    def match_counts(self) -> dict[str, int]:
+        """Stored pair work: documents matched, pairs judged, pairs verified, reuse pairs."""
+        return self.store.match_counts(self.pipeline.encoder.name)
 
     def _represented(
         self, items: list[tuple[int, Document, npt.NDArray[np.int32]]], pipeline: Pipeline

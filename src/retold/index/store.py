@@ -57,6 +57,21 @@ CREATE VIRTUAL TABLE fulltext_terms USING fts5vocab (fulltext, 'row');
 CREATE TABLE contextual (doc INTEGER NOT NULL, model TEXT NOT NULL, vectors BLOB NOT NULL,
                          PRIMARY KEY (doc, model)) WITHOUT ROWID;
 """
+# Matching the whole index against itself (families, search --all). Created on open when missing, so
+# indexes built before these tables existed gain them; a pair is stored once (lo < hi), whatever it
+# was judged, so it is never verified twice.
+_MATCH_SCHEMA = """
+CREATE TABLE IF NOT EXISTS matched (doc INTEGER NOT NULL, model TEXT NOT NULL, PRIMARY KEY (doc, model))
+    WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS pairs (
+    lo INTEGER NOT NULL, hi INTEGER NOT NULL, model TEXT NOT NULL,
+    tier INTEGER NOT NULL, verdict TEXT NOT NULL, score REAL NOT NULL,
+    coverage_lo REAL NOT NULL, coverage_hi REAL NOT NULL,
+    comparison TEXT,
+    PRIMARY KEY (lo, hi, model)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS pairs_hi ON pairs (hi);
+"""
 _KNOWN = ("title", "url", "date", "source")
 
 
@@ -99,7 +114,7 @@ class Store:
         if self._has_meta():
             return
         with self.transaction():
-            for statement in _SCHEMA.split(";\n"):
+            for statement in (_SCHEMA + _MATCH_SCHEMA).split(";\n"):
                 if statement.strip():
                     self.db.execute(statement)
             self._set_meta(
@@ -202,6 +217,8 @@ class Store:
         self.db.execute("INSERT INTO fulltext (fulltext, rowid, text) VALUES ('delete', ?, ?)", (doc, text))
         self.db.execute("DELETE FROM buckets WHERE doc = ?", (doc,))
         self.db.execute("DELETE FROM contextual WHERE doc = ?", (doc,))
+        self.db.execute("DELETE FROM pairs WHERE lo = ? OR hi = ?", (doc, doc))
+        self.db.execute("DELETE FROM matched WHERE doc = ?", (doc,))
         self.db.execute("DELETE FROM documents WHERE doc = ?", (doc,))
         return len(scales) // 4
 
@@ -332,6 +349,129 @@ class Store:
             pass  # the database is locked by a writer: the cache can wait
         finally:
             self.db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+
+    # ----------------------------------------------------------------- matching the index against itself
+
+    def ensure_match_tables(self) -> None:
+        """Create the matching tables in an index built before they existed (no write otherwise)."""
+        query = "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'pairs'"
+        if self.db.execute(query).fetchone() is not None:
+            return
+        with self.transaction():
+            for statement in _MATCH_SCHEMA.split(";\n"):
+                if statement.strip():
+                    self.db.execute(statement)
+
+    def unmatched(self, model: str) -> list[int]:
+        """Documents not yet matched against the index with ``model`` (new or changed since)."""
+        return [
+            int(doc)
+            for (doc,) in self.db.execute(
+                "SELECT doc FROM documents WHERE doc NOT IN (SELECT doc FROM matched WHERE model = ?)"
+                " ORDER BY doc",
+                (model,),
+            )
+        ]
+
+    def known_pairs(self, docs: list[int], model: str) -> set[tuple[int, int]]:
+        """Pairs already judged that involve any of ``docs`` (as ``(lo, hi)``)."""
+        out: set[tuple[int, int]] = set()
+        for start in range(0, len(docs), 500):
+            chunk = docs[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            for column in ("lo", "hi"):
+                out.update(
+                    (int(lo), int(hi))
+                    for lo, hi in self.db.execute(
+                        f"SELECT lo, hi FROM pairs WHERE model = ? AND {column} IN ({marks})", [model, *chunk]
+                    )
+                )
+        return out
+
+    def keep_matches(self, docs: list[int], pairs: list[tuple[Any, ...]], model: str) -> None:
+        """Store judged pairs and mark ``docs`` matched, in one transaction.
+
+        A pair is ``(lo, hi, tier, verdict, score, coverage_lo, coverage_hi, comparison)``;
+        an interrupted run keeps every whole batch.
+        """
+        with self.transaction():
+            self.db.executemany(
+                "INSERT OR REPLACE INTO pairs (lo, hi, model, tier, verdict, score, coverage_lo, coverage_hi,"
+                " comparison) SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?"
+                " WHERE EXISTS (SELECT 1 FROM documents WHERE doc = ?)"
+                " AND EXISTS (SELECT 1 FROM documents WHERE doc = ?)",
+                [(lo, hi, model, *rest, lo, hi) for lo, hi, *rest in pairs],
+            )
+            self.db.executemany(
+                "INSERT OR IGNORE INTO matched (doc, model) SELECT ?, ? WHERE EXISTS "
+                "(SELECT 1 FROM documents WHERE doc = ?)",
+                [(doc, model, doc) for doc in docs],
+            )
+
+    def reuse_pairs(self, model: str) -> list[tuple[int, int, str, float, float, float, str | None]]:
+        """Pairs verified as reuse: ``(lo, hi, verdict, score, coverage_lo, coverage_hi, comparison)``."""
+        return [
+            (int(lo), int(hi), verdict, score, c_lo, c_hi, comparison)
+            for lo, hi, verdict, score, c_lo, c_hi, comparison in self.db.execute(
+                "SELECT lo, hi, verdict, score, coverage_lo, coverage_hi, comparison FROM pairs"
+                " WHERE model = ? AND tier = 2 AND comparison IS NOT NULL ORDER BY lo, hi",
+                (model,),
+            )
+        ]
+
+    def bucket_pairs(self, docs: list[int]) -> set[tuple[int, int]]:
+        """``(doc, mate)`` for each of ``docs`` and every other document sharing a MinHash bucket with it."""
+        out: set[tuple[int, int]] = set()
+        for start in range(0, len(docs), 500):
+            chunk = docs[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            out.update(
+                (int(a), int(b))
+                for a, b in self.db.execute(
+                    "SELECT DISTINCT mine.doc, theirs.doc FROM buckets AS mine JOIN buckets AS theirs"
+                    f" ON theirs.key = mine.key AND theirs.doc != mine.doc WHERE mine.doc IN ({marks})",
+                    chunk,
+                )
+            )
+        return out
+
+    def sentence_counts(self, docs: list[int]) -> dict[int, int]:
+        """Body sentences of documents by number."""
+        out = {}
+        for start in range(0, len(docs), 500):
+            chunk = docs[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            for doc, n in self.db.execute(
+                f"SELECT doc, LENGTH(scales) / 4 FROM documents WHERE doc IN ({marks})", chunk
+            ):
+                out[int(doc)] = int(n)
+        return out
+
+    def match_counts(self, model: str) -> dict[str, int]:
+        matched = self.db.execute("SELECT COUNT(*) FROM matched WHERE model = ?", (model,)).fetchone()[0]
+        judged, verified, reuse = self.db.execute(
+            "SELECT COUNT(*), COALESCE(SUM(tier = 2), 0), COALESCE(SUM(comparison IS NOT NULL), 0)"
+            " FROM pairs WHERE model = ?",
+            (model,),
+        ).fetchone()
+        return {"matched": matched, "judged": judged, "verified": verified, "reuse": reuse}
+
+    def describe(self, docs: Iterable[int]) -> dict[int, tuple[str, str | None, str | None, str | None]]:
+        """``(id, title, date, source)`` of documents by number."""
+        wanted = list(dict.fromkeys(docs))
+        out = {}
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            for doc, doc_id, title, date, source in self.db.execute(
+                f"SELECT doc, id, title, date, source FROM documents WHERE doc IN ({marks})", chunk
+            ):
+                out[int(doc)] = (doc_id, title, date, source)
+        return out
+
+    def all_ids(self) -> dict[int, str]:
+        rows = self.db.execute("SELECT doc, id FROM documents ORDER BY doc")
+        return {int(doc): doc_id for doc, doc_id in rows}
 
     def count(self) -> int:
         return int(self.db.execute("SELECT COUNT(*) FROM documents").fetchone()[0])
