@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import pickle
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -23,7 +24,7 @@ import numpy as np
 from retold.align import Alignment, Representation, align
 from retold.evaluation.calibrate import best_f1_threshold
 from retold.evaluation.datasets import REWRITE, SAME_STORY, UNRELATED, ai_news_pairs, pan_sample
-from retold.evaluation.judgement import represent_once
+from retold.evaluation.judgement import Example, cross_validate, represent_once
 from retold.judge import FEATURES, features
 from retold.pipeline import Pipeline
 
@@ -107,16 +108,18 @@ def collect(args: argparse.Namespace) -> list[dict[str, object]]:
     return rows
 
 
-def oof(x: np.ndarray, y: np.ndarray, groups: list[str], fit_rows: np.ndarray) -> np.ndarray:
-    from sklearn.linear_model import LogisticRegression
-    from sklearn.model_selection import GroupKFold
+NEWS = (REWRITE, SAME_STORY, UNRELATED)
 
-    p = np.zeros(len(y))
-    for train, test in GroupKFold(n_splits=5).split(x, y, groups):
-        train = train[fit_rows[train]]
-        model = LogisticRegression(C=1.0, max_iter=2000).fit(x[train], y[train])
-        p[test] = model.predict_proba(x[test])[:, 1]
-    return p
+
+def oof(
+    x: np.ndarray, rows: list[dict[str, object]], train: Callable[[str], bool] | None = None
+) -> np.ndarray:
+    """Out-of-fold probabilities from the project's grouped cross-validation, fitted on ``train`` labels."""
+    examples = [
+        Example({}, bool(r["reuse"]), str(r["label"]), str(r["group"]), length_ratio=0.0, jaccard=0.0)
+        for r in rows
+    ]
+    return cross_validate(x, examples, folds=5, train=train)
 
 
 def report(name: str, rows: list[dict[str, object]], names: tuple[str, ...], pooled: bool) -> None:
@@ -125,9 +128,8 @@ def report(name: str, rows: list[dict[str, object]], names: tuple[str, ...], poo
     x = np.array([[float(r[n]) for n in names] for r in rows])  # type: ignore[arg-type]
     y = np.array([bool(r["reuse"]) for r in rows], dtype=int)
     labels = np.array([r["label"] for r in rows])
-    groups = [str(r["group"]) for r in rows]
     news = np.isin(labels, [REWRITE, SAME_STORY, UNRELATED])
-    p = oof(x, y, groups, np.ones(len(y), bool) if pooled else news)
+    p = oof(x, rows, None if pooled else (lambda label: label in NEWS))
     threshold = best_f1_threshold(p if pooled else p[news], y if pooled else y[news])
     called = p >= threshold
     pair = np.isin(labels, [REWRITE, SAME_STORY])
@@ -154,7 +156,6 @@ def two_models(rows: list[dict[str, object]]) -> None:
 
     y = np.array([bool(r["reuse"]) for r in rows], dtype=int)
     labels = np.array([r["label"] for r in rows])
-    groups = [str(r["group"]) for r in rows]
     news = np.isin(labels, [REWRITE, SAME_STORY, UNRELATED])
     pan = ~news
     document = FEATURES
@@ -165,12 +166,12 @@ def two_models(rows: list[dict[str, object]]) -> None:
         "passage + mutual": ("p_links", "p_sim", "p_min", "p_density", "p_lexical", "mutual"),
     }
     xd = np.array([[float(r[n]) for n in document] for r in rows])  # type: ignore[arg-type]
-    pd_ = oof(xd, y, groups, news)
+    pd_ = oof(xd, rows, lambda label: label in NEWS)
     td = best_f1_threshold(pd_[news], y[news])
     for name, names in passage_sets.items():
         for fit_on in ("PAN", "PAN+news"):
             xp = np.array([[float(r[n]) for n in names] for r in rows])  # type: ignore[arg-type]
-            pp = oof(xp, y, groups, pan if fit_on == "PAN" else np.ones(len(y), bool))
+            pp = oof(xp, rows, (lambda label: label not in NEWS) if fit_on == "PAN" else None)
             tp_ = best_f1_threshold(pp[pan], y[pan])
             called = (pd_ >= td) | (pp >= tp_)
             tp = float(np.sum(called & news & (y == 1)))

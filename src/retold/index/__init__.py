@@ -47,7 +47,7 @@ import numpy.typing as npt
 from retold.align import Representation
 from retold.comparison import Comparison
 from retold.config import PipelineConfig
-from retold.documents import Document
+from retold.documents import Document, Sentence
 from retold.encoders import STATIC_MODEL, Encoder, load_encoder
 from retold.errors import IndexBusyError, IndexFileError, InputError
 from retold.families import Edge, Family, Member, families, parse_date
@@ -709,10 +709,7 @@ class Index:
     def _static_represented(self, item: Stored) -> Represented:
         """An indexed document with its stored tier-1 vectors, ready for the tier-1 judge."""
         sentences = sentences_of(item.document.text, item.segments)
-        body = [x for x in sentences if x.is_body]
-        terms = tuple(tuple(content_terms(x.text)) for x in body)
-        representation = Representation(tuple(body), dequantise(item.vectors, item.scales), terms)
-        return Represented(item.document, sentences, representation, 1.0)
+        return _with_vectors(item.document, sentences, dequantise(item.vectors, item.scales))
 
     def families(self) -> list[Family]:
         """Rewrite families over the pairs ``match_all`` stored (run it first), largest first."""
@@ -789,15 +786,20 @@ class Index:
                 offset += len(bodies[doc])
             self.store.keep_contextual({doc: v for doc, v in fresh.items() if doc >= 0}, model)
             cached.update(fresh)
-        out = {}
-        for doc, document, _ in items:
-            body = bodies[doc]
-            embeddings = cached[doc].reshape(len(body), -1)
-            terms = tuple(tuple(content_terms(x.text)) for x in body)
-            representation = Representation(tuple(body), embeddings, terms)
-            english = english_share([x.text for x in body])
-            out[doc] = Represented(document, sentences[doc], representation, english)
-        return out
+        return {
+            doc: _with_vectors(document, sentences[doc], cached[doc].reshape(len(bodies[doc]), -1))
+            for doc, document, _ in items
+        }
+
+
+def _with_vectors(
+    document: Document, sentences: list[Sentence], embeddings: npt.NDArray[np.float32]
+) -> Represented:
+    """A document represented by its stored segments and one vector per body sentence."""
+    body = [x for x in sentences if x.is_body]
+    terms = tuple(tuple(content_terms(x.text)) for x in body)
+    english = english_share([x.text for x in body])
+    return Represented(document, sentences, Representation(tuple(body), embeddings, terms), english)
 
 
 def _pool(workers: int) -> ProcessPoolExecutor:
