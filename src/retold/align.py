@@ -2,7 +2,10 @@
 
 1. Every pair of body sentences gets a combined similarity: the cosine of
    their embeddings, blended with the in-pair-IDF-weighted overlap of content
-   terms (numbers, names and rare words survive paraphrase).
+   terms (numbers, names and rare words survive paraphrase), and lowered
+   where the two sentences state different figures: a retold sentence keeps
+   its numbers, while reports filed from one template (earnings tables, weekly
+   statistics) share every word but them.
 2. Context: a pair whose diagonal neighbour (the sentences before both, or
    after both) is strongly similar is raised a little, because a rewrite follows
    its source's order ("Moscow confirmed these missiles were used" only means
@@ -28,7 +31,7 @@ import numpy as np
 import numpy.typing as npt
 
 from retold.documents import Sentence
-from retold.fingerprints import term_similarity
+from retold.fingerprints import figure_conflict, term_similarity
 from retold.graph import edge_groups
 
 __all__ = [
@@ -39,6 +42,7 @@ __all__ = [
     "PassageKind",
     "Representation",
     "align",
+    "combine_similarity",
     "coverage",
 ]
 
@@ -52,6 +56,9 @@ class AlignConfig:
 
     Attributes:
         lexical_weight: weight of the content-term overlap in the combined similarity.
+        figure_weight: a pair of sentences whose numbers all disagree keeps only
+            ``1 - figure_weight`` of its similarity (partly disagreeing numbers, in
+            proportion; see ``fingerprints.figure_conflict``).
         context_weight: how much a strong diagonal neighbour raises a pair.
         link_threshold: least combined similarity for a link inside a passage.
         strong_threshold: least similarity for a passage made of a single link.
@@ -69,6 +76,7 @@ class AlignConfig:
     """
 
     lexical_weight: float = 0.3
+    figure_weight: float = 0.8
     context_weight: float = 0.3
     link_threshold: float = 0.5
     strong_threshold: float = 0.68
@@ -124,6 +132,18 @@ class Alignment:
         return tuple(link for passage in self.passages for link in passage.links)
 
 
+def combine_similarity(
+    cosine: npt.NDArray[np.floating],
+    lexical: npt.NDArray[np.floating],
+    conflict: npt.NDArray[np.floating],
+    cfg: AlignConfig,
+) -> npt.NDArray[np.float32]:
+    """Meaning and shared terms blended, lowered where the two sentences' figures disagree."""
+    blended = (1.0 - cfg.lexical_weight) * cosine + cfg.lexical_weight * lexical
+    lowered: npt.NDArray[np.float32] = (blended * (1.0 - cfg.figure_weight * conflict)).astype(np.float32)
+    return lowered
+
+
 def _context(combined: npt.NDArray[np.float32], floor: float) -> npt.NDArray[np.float32]:
     """Strongest diagonal neighbour above ``floor``, as an excess over it."""
     padded = np.pad(combined, 1, constant_values=0.0)
@@ -173,13 +193,16 @@ def _window_links(
     b: Representation,
     score: npt.NDArray[np.float32],
     cosine: npt.NDArray[np.float32],
+    conflict: npt.NDArray[np.float32],
     cfg: AlignConfig,
 ) -> list[tuple[int, int, float]]:
     """Links from a sentence to two adjacent sentences that together match it better.
 
     A rewrite that merges two sentences into one dilutes each half's similarity
     to the merged sentence; the pair's summed embedding and joined terms match
-    it as a whole. Returns ``(i, j, similarity)`` for both halves, both ways.
+    it as a whole. The window's figures conflict only as far as both halves'
+    do: a half that states no number (or the same ones) cannot conflict.
+    Returns ``(i, j, similarity)`` for both halves, both ways.
     """
     out: list[tuple[int, int, float]] = []
     for first, second, flip in ((a, b, False), (b, a, True)):
@@ -190,7 +213,8 @@ def _window_links(
         terms = [first.terms[k] + first.terms[k + 1] for k in range(len(first.terms) - 1)]
         cos = window @ second.embeddings.T
         lexical = term_similarity(terms, second.terms)
-        joint = (1.0 - cfg.lexical_weight) * cos + cfg.lexical_weight * lexical
+        single_conflict = conflict.T if flip else conflict
+        joint = combine_similarity(cos, lexical, np.minimum(single_conflict[:-1], single_conflict[1:]), cfg)
         single = score.T if flip else score
         single_cos = cosine.T if flip else cosine
         best_single_cos = np.maximum(single_cos[:-1], single_cos[1:])
@@ -316,13 +340,13 @@ def align(a: Representation, b: Representation, config: AlignConfig | None = Non
         empty = np.zeros((n, m), dtype=np.float32)
         return Alignment((), empty, empty)
     cosine = np.clip(a.embeddings @ b.embeddings.T, -1.0, 1.0).astype(np.float32)
-    lexical = term_similarity(a.terms, b.terms)
-    combined = ((1.0 - cfg.lexical_weight) * cosine + cfg.lexical_weight * lexical).astype(np.float32)
+    conflict = figure_conflict(a.terms, b.terms)
+    combined = combine_similarity(cosine, term_similarity(a.terms, b.terms), conflict, cfg)
     score = combined + cfg.context_weight * _context(combined, cfg.link_threshold)
     score = np.minimum(score, 1.0).astype(np.float32)
 
     passages = []
-    merged = _window_links(a, b, score, cosine, cfg)
+    merged = _window_links(a, b, score, cosine, conflict, cfg)
     for i, j, similarity in merged:
         score[i, j] = max(score[i, j], similarity)
     accepted = sorted(set(_candidates(score, cfg)) | {(i, j) for i, j, _ in merged})

@@ -16,7 +16,15 @@ import numpy as np
 import numpy.typing as npt
 from scipy import sparse
 
-__all__ = ["content_terms", "lsh_keys", "minhash", "paired_term_similarity", "term_similarity"]
+__all__ = [
+    "content_terms",
+    "figure_conflict",
+    "lsh_keys",
+    "minhash",
+    "paired_figure_conflict",
+    "paired_term_similarity",
+    "term_similarity",
+]
 
 _TOKEN = re.compile(r"\d+(?:[.,]\d+)*|[^\W\d_]+(?:'[^\W\d_]+)?", re.UNICODE)
 _STOPWORDS = frozenset(
@@ -178,6 +186,7 @@ _STOPWORDS = frozenset(
     ]
 )
 _STEM_CHARS = 6
+FIGURES_FOR_FULL_CONFLICT = 2
 
 
 def content_terms(text: str) -> list[str]:
@@ -270,6 +279,90 @@ def paired_term_similarity(a: Sequence[Sequence[str]], b: Sequence[Sequence[str]
     total = np.asarray(ma.sum(axis=1)).ravel() + np.asarray(mb.sum(axis=1)).ravel()
     with np.errstate(invalid="ignore", divide="ignore"):
         return np.where(total > 0, shared / total, 0.0).astype(np.float32)
+
+
+def _figure_keys(term: str) -> tuple[str, str]:
+    """A number's significant digits, exact and rounded to two: "2,359,000" → ("2359", "~24").
+
+    Dropping the decimal point and the leading and trailing zeros makes an
+    amount agree with itself written at another scale ("14.7 mln" and
+    "14,700,000"; "$0.40" and "40 cents"); the rounded key lets "2.4 million"
+    agree, at half weight, with the "2,359,000" it rounds.
+    """
+    digits = term.replace(".", "").strip("0") or "0"
+    if len(digits) <= 2:
+        return digits, "~" + digits
+    return digits, "~" + (str(round(int(digits[:3]) / 10)).rstrip("0") or "0")
+
+
+def figure_conflict(a: Sequence[Sequence[str]], b: Sequence[Sequence[str]]) -> npt.NDArray[np.float32]:
+    """How far the numbers of every sentence of ``a`` disagree with those of every sentence of ``b``.
+
+    A sentence retold keeps its figures; two reports written from one template
+    (an earnings table, a weekly statistic) share every word but them. For a pair
+    of sentences that both hold numbers, the conflict is the share of the
+    smaller side's numbers the other does not state (a rounding counts half);
+    a pair where either side holds none has no conflict. Reads the number terms
+    of :func:`content_terms`. Returns an ``(len(a), len(b))`` matrix in ``[0, 1]``.
+
+    Examples:
+        >>> a = [content_terms("Net rose to 1.2 mln from 900,000"), content_terms("No figures")]
+        >>> b = [content_terms("Net 1,200,000 vs 900,000"), content_terms("Net 507,000 vs 762,000")]
+        >>> figure_conflict(a, b).round(2).tolist()
+        [[0.0, 1.0], [0.0, 0.0]]
+    """
+    rows_a = [_figures(bag) for bag in a]
+    rows_b = [_figures(bag) for bag in b]
+    vocabulary: dict[str, int] = {}
+    for keys in (*rows_a, *rows_b):
+        for key in keys:
+            vocabulary.setdefault(key, len(vocabulary))
+    if not vocabulary:
+        return np.zeros((len(a), len(b)), dtype=np.float32)
+    ma = _binary(rows_a, vocabulary)
+    mb = _binary(rows_b, vocabulary)
+    shared = (ma @ mb.T).toarray()
+    count_a = np.asarray(ma.sum(axis=1)).ravel()
+    count_b = np.asarray(mb.sum(axis=1)).ravel()
+    smaller = np.minimum(count_a[:, None], count_b[None, :])
+    with np.errstate(invalid="ignore", divide="ignore"):
+        conflict = np.where(smaller > 0, 1.0 - np.minimum(shared, smaller) / smaller, 0.0)
+    # One number against another is weak evidence (a summary sentence carries one
+    # figure of the several sentences it retells); two or more that all differ is a template.
+    numbers_a = np.array([_count_numbers(bag) for bag in a], dtype=np.float64)
+    numbers_b = np.array([_count_numbers(bag) for bag in b], dtype=np.float64)
+    fewer = np.minimum(numbers_a[:, None], numbers_b[None, :])
+    return (conflict * np.minimum(1.0, fewer / FIGURES_FOR_FULL_CONFLICT)).astype(np.float32)
+
+
+def paired_figure_conflict(a: Sequence[Sequence[str]], b: Sequence[Sequence[str]]) -> npt.NDArray[np.float32]:
+    """:func:`figure_conflict` of ``a[k]`` with ``b[k]`` only (sentence-pair data sets)."""
+    if len(a) != len(b):
+        raise ValueError("a and b must pair up")
+    out = np.zeros(len(a), dtype=np.float32)
+    for k, (first, second) in enumerate(zip(a, b, strict=True)):
+        keys_a, keys_b = _figures(first), _figures(second)
+        smaller = min(len(keys_a), len(keys_b))
+        if smaller:
+            fewer = min(_count_numbers(first), _count_numbers(second))
+            conflict = 1.0 - min(len(keys_a & keys_b), smaller) / smaller
+            out[k] = conflict * min(1.0, fewer / FIGURES_FOR_FULL_CONFLICT)
+    return out
+
+
+def _figures(bag: Sequence[str]) -> set[str]:
+    return {key for term in bag if term[:1].isdigit() for key in _figure_keys(term)}
+
+
+def _count_numbers(bag: Sequence[str]) -> int:
+    return len({term for term in bag if term[:1].isdigit()})
+
+
+def _binary(bags: list[set[str]], vocabulary: dict[str, int]) -> sparse.csr_matrix:
+    cells = [(row, vocabulary[key]) for row, keys in enumerate(bags) for key in keys]
+    rows = [row for row, _ in cells]
+    cols = [col for _, col in cells]
+    return sparse.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(len(bags), len(vocabulary)))
 
 
 def minhash(text: str, *, permutations: int = 128, shingle: int = 5) -> npt.NDArray[np.uint32]:

@@ -24,10 +24,10 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 
-from retold.align import AlignConfig
+from retold.align import AlignConfig, combine_similarity
 from retold.encoders import Encoder
 from retold.errors import InputError, require
-from retold.fingerprints import content_terms, paired_term_similarity
+from retold.fingerprints import content_terms, paired_figure_conflict, paired_term_similarity
 
 __all__ = ["SentencePairs", "read_mrpc", "read_paws", "read_stsb", "similarity_report"]
 
@@ -91,14 +91,15 @@ def read_paws(path: Path, limit: int | None = None) -> SentencePairs:
 def similarities(
     encoder: Encoder, pairs: SentencePairs, config: AlignConfig
 ) -> dict[str, npt.NDArray[np.float64]]:
-    """Cosine, lexical overlap and their blend (the aligner's similarity, without context)."""
+    """Cosine, lexical overlap and their blend (the aligner's similarity: figures, no context)."""
     ea = encoder.encode(pairs.a)
     eb = encoder.encode(pairs.b)
     cosine = np.sum(ea * eb, axis=1).astype(np.float64)
-    lexical = paired_term_similarity(
-        [content_terms(t) for t in pairs.a], [content_terms(t) for t in pairs.b]
-    ).astype(np.float64)
-    combined = (1.0 - config.lexical_weight) * cosine + config.lexical_weight * lexical
+    terms_a = [content_terms(t) for t in pairs.a]
+    terms_b = [content_terms(t) for t in pairs.b]
+    lexical = paired_term_similarity(terms_a, terms_b).astype(np.float64)
+    conflict = paired_figure_conflict(terms_a, terms_b)
+    combined = combine_similarity(cosine, lexical, conflict, config).astype(np.float64)
     return {"combined": combined, "cosine": cosine, "lexical": lexical}
 
 
