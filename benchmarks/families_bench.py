@@ -1,6 +1,7 @@
 """Families benchmark: the AI-news families mixed into the news corpora, grouped and scored.
 
     python benchmarks/families_bench.py --data ../shared/data --size 10000 [--work /tmp/retold-families-bench]
+        [--tier1-score S] [--rematch]
 
 Corpus (written outside the repository, under --work): the index benchmark's corpus of ``--size``
 documents (``index_bench.corpus``: the 50 ai-news-rewrites originals plus news-corpora documents,
@@ -15,6 +16,11 @@ on the 250 AI-news texts: pairwise precision/recall/F1 of "same family" and the 
 families found with their original; how many AI-news texts were grouped with corpus documents. On the
 corpus: families found, and for BBC, how many of its stored-twice articles ended up together.
 Time and peak memory of ``match_all`` + ``families`` on an index built here (ingest not counted).
+``--rematch`` reuses the index a previous run built and forgets its pair work (and the contextual
+vectors it cached), so a matching setting can be changed without ingesting again.
+
+The tier-1 trace follows the 100 true pairs (original, rewrite) and the 100 (original, same-story
+text): not a candidate, stopped at tier 1 (with the tier-1 score), or verified (with the verdict).
 """
 
 from __future__ import annotations
@@ -24,12 +30,14 @@ import itertools
 import json
 import resource
 import time
+from collections import Counter
 from pathlib import Path
 
 from index_bench import REAL_FAMILIES, corpus, families
 
+from retold.documents import Document
 from retold.evaluation.datasets import bbc_pairs
-from retold.index import Index
+from retold.index import Index, MatchSettings
 from retold.ingest.records import records
 
 
@@ -39,6 +47,8 @@ def main() -> None:
     parser.add_argument("--size", type=int, default=10_000)
     parser.add_argument("--work", type=Path, default=Path("/tmp/retold-families-bench"))
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--tier1-score", type=float, default=MatchSettings.tier1_score)
+    parser.add_argument("--rematch", action="store_true", help="reuse the index of the last run")
     args = parser.parse_args()
     from sklearn.metrics import adjusted_rand_score
 
@@ -71,21 +81,29 @@ def main() -> None:
     print(f"corpus: {len(documents) + len(extra):,} documents ({how}, + 200 AI-news texts)")
 
     index_dir = work / "index"
-    for stale in sorted(index_dir.glob("*")) if index_dir.exists() else []:
-        stale.unlink()
-    with Index(index_dir, create=True) as index:
-        index.add(records([str(source)]))
+    if args.rematch:
+        with Index(index_dir) as index, index.store.transaction() as db:
+            for table in ("pairs", "matched", "contextual"):
+                db.execute(f"DELETE FROM {table}")
+    else:
+        for stale in sorted(index_dir.glob("*")) if index_dir.exists() else []:
+            stale.unlink()
+        with Index(index_dir, create=True) as index:
+            index.add(records([str(source)]))
     started = time.perf_counter()
     with Index(index_dir) as index:
-        report = index.match_all()
+        report = index.match_all(MatchSettings(tier1_score=args.tier1_score))
         found = index.families()
     seconds = time.perf_counter() - started
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(
         f"match_all + families: {seconds:.0f} s, peak memory {peak:.0f} MiB; {report.candidates:,} "
         f"candidate pairs, {report.tier1:,} judged on tier-1 vectors, {report.verified:,} verified, "
-        f"{report.reuse:,} reuse"
+        f"{report.reuse:,} reuse (tier-1 score {args.tier1_score})"
     )
+    with Index(index_dir) as index:
+        trace(index, rewrites, "rewrite")
+        trace(index, same_story, "same-story")
 
     predicted: dict[str, int] = {}
     with_corpus = 0
@@ -142,6 +160,26 @@ def main() -> None:
     )
     sizes = sorted((len(f.members) for f in found), reverse=True)[:5]
     print(f"largest families: {sizes}")
+
+
+def trace(index: Index, pairs: list[tuple[Document, str]], label: str) -> None:
+    """Where each (original, text) pair ended: not a candidate, stopped at tier 1, or its verdict."""
+    ends: Counter[str] = Counter()
+    stopped: list[float] = []
+    for doc, original in pairs:
+        lo, hi = sorted((index.store.doc_number(doc.id), index.store.doc_number(original)))  # type: ignore[type-var]
+        row = index.store.db.execute(
+            "SELECT tier, verdict, score FROM pairs WHERE lo = ? AND hi = ?", (lo, hi)
+        ).fetchone()
+        if row is None:
+            ends["not a candidate"] += 1
+        elif row[0] == 1:
+            ends["stopped at tier 1"] += 1
+            stopped.append(row[2])
+        else:
+            ends[f"verified: {row[1]}"] += 1
+    detail = f" (tier-1 scores {sorted(round(s, 2) for s in stopped)})" if stopped else ""
+    print(f"{label} pairs ({len(pairs)}): " + ", ".join(f"{k} {v}" for k, v in sorted(ends.items())) + detail)
 
 
 if __name__ == "__main__":

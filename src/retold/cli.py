@@ -439,6 +439,12 @@ def _table(title: str, columns: list[str], rows: list[list[str]]) -> None:
     "--rounds", type=click.IntRange(min=10), default=1000, show_default=True, help="Bootstrap rounds."
 )
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option(
+    "--siblings",
+    is_flag=True,
+    help="Also score the pairs inside a family that do not involve the original "
+    "(the two rewrites: reuse; a text written from the headline against the others: same story).",
+)
 @_model_option
 @_config_option
 @_set_option
@@ -448,6 +454,7 @@ def eval_news(
     folds: int,
     rounds: int,
     fmt: str,
+    siblings: bool,
     model: str | None,
     config_path: Path | None,
     settings: tuple[str, ...],
@@ -474,7 +481,7 @@ def eval_news(
     from retold.pipeline import Pipeline
 
     pipeline = Pipeline(_config(config_path, settings, model))
-    examples = collect(pipeline, ai_news_pairs(dataset))
+    examples = collect(pipeline, ai_news_pairs(dataset, siblings=siblings))
     threshold = pipeline.calibration.threshold
     x = feature_matrix(examples)
     shipped = np.array([probability(e.features, pipeline.calibration) for e in examples])
@@ -516,6 +523,13 @@ def _threshold(value: str) -> str:
     type=click.Path(path_type=Path),
     help="ai-news-rewrites-style JSONL (family_id, source, text): rewrites vs same story vs unrelated.",
 )
+@click.option(
+    "--siblings/--no-siblings",
+    default=True,
+    show_default=True,
+    help="Also fit on pairs inside a --news family that do not involve the original (the two rewrites: "
+    "reuse; a text written from the headline against the others: same story), as a corpus search meets them.",
+)
 @click.option("--pan", type=click.Path(path_type=Path), help="A PAN text-alignment corpus directory.")
 @click.option(
     "--pan-pairs",
@@ -544,6 +558,7 @@ def _threshold(value: str) -> str:
 @_handle_errors
 def calibrate(
     news: Path | None,
+    siblings: bool,
     pan: Path | None,
     pan_pairs: int,
     output: Path | None,
@@ -588,7 +603,7 @@ def calibrate(
     pairs = []
     described = []
     if news is not None:
-        news_pairs = ai_news_pairs(news)
+        news_pairs = ai_news_pairs(news, siblings=siblings)
         pairs += news_pairs
         counts = {
             label: sum(p.label == label for p in news_pairs)

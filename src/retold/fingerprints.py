@@ -19,6 +19,7 @@ from scipy import sparse
 __all__ = [
     "content_terms",
     "figure_conflict",
+    "figure_keys",
     "lsh_keys",
     "minhash",
     "paired_figure_conflict",
@@ -281,7 +282,7 @@ def paired_term_similarity(a: Sequence[Sequence[str]], b: Sequence[Sequence[str]
         return np.where(total > 0, shared / total, 0.0).astype(np.float32)
 
 
-def _figure_keys(term: str) -> tuple[str, str]:
+def figure_keys(term: str) -> tuple[str, str]:
     """A number's significant digits, exact and rounded to two: "2,359,000" → ("2359", "~24").
 
     Dropping the decimal point and the leading and trailing zeros makes an
@@ -351,7 +352,7 @@ def paired_figure_conflict(a: Sequence[Sequence[str]], b: Sequence[Sequence[str]
 
 
 def _figures(bag: Sequence[str]) -> set[str]:
-    return {key for term in bag if term[:1].isdigit() for key in _figure_keys(term)}
+    return {key for term in bag if term[:1].isdigit() for key in figure_keys(term)}
 
 
 def _count_numbers(bag: Sequence[str]) -> int:

@@ -3,9 +3,11 @@
 A rewrite follows its source sentence after sentence; independent coverage of
 the same event shares topic and facts but not that structure. The features are
 therefore about structure (coverage of each side, order of the links, share
-of the shorter side explained, one-for-one best matches, strength of the links) and deliberately not
-about length: in the development data rewrites are shorter than independent
-texts, a confound that says nothing about reuse.
+of the shorter side explained, one-for-one best matches, strength of the links),
+plus the names and figures both texts state (a rewrite carries its source's; a
+text written from the headline invents its own), and deliberately not about
+length: in the development data rewrites are shorter than independent texts, a
+confound that says nothing about reuse.
 
 The probability is a logistic model whose weights and threshold are fitted per
 encoder (``retold calibrate``; the shipped ones are fitted the same way)
@@ -16,6 +18,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from dataclasses import dataclass
 from importlib import resources
 from importlib.resources.abc import Traversable
@@ -27,6 +30,7 @@ import numpy.typing as npt
 
 from retold.align import Alignment, Representation, coverage
 from retold.errors import CalibrationError
+from retold.fingerprints import figure_keys
 
 __all__ = [
     "FEATURES",
@@ -51,6 +55,7 @@ FEATURES = (
     "document_cosine",  # cosine of mean sentence embeddings (topic)
     "best_passage_links",  # log(1 + links of the largest passage): reuse inside long texts
     "mutual",  # share of the shorter side's sentences that are their best counterpart's best (one for one)
+    "specifics",  # share of the names and figures of the side stating fewer that the other states too
 )
 
 
@@ -189,6 +194,32 @@ def _mutual(similarity: npt.NDArray[np.float32], rows_are_shorter: bool) -> floa
     return float(np.mean(backward[forward] == np.arange(len(forward))))
 
 
+_SPECIFIC = re.compile(r"\b[^\W\d_][\w'’-]*|\d+(?:[.,]\d+)*", re.UNICODE)
+
+
+def _specifics(rep: Representation) -> set[str]:
+    """The names and figures a text states: capitalised words not opening a sentence, and numbers.
+
+    A rewrite carries its source's people, places and figures; a text written
+    from the headline alone invents its own or stays general.
+    """
+    out: set[str] = set()
+    for sentence in rep.sentences:
+        for k, match in enumerate(_SPECIFIC.finditer(sentence.text)):
+            token = match.group()
+            if token[0].isdigit():
+                out.add(figure_keys(token.replace(",", "").rstrip("."))[0])
+            elif k and token[0].isupper() and len(token) > 1:
+                out.add(token.lower()[:6])
+    return out
+
+
+def _shared_specifics(a: Representation, b: Representation) -> float:
+    first, second = _specifics(a), _specifics(b)
+    fewer = min(len(first), len(second))
+    return len(first & second) / fewer if fewer else 0.0
+
+
 def features(a: Representation, b: Representation, alignment: Alignment) -> dict[str, float]:
     """The judge's inputs for one aligned pair (see ``FEATURES``)."""
     links = alignment.links
@@ -219,6 +250,7 @@ def features(a: Representation, b: Representation, alignment: Alignment) -> dict
         "document_cosine": doc_cos,
         "best_passage_links": math.log1p(max((len(p.links) for p in alignment.passages), default=0)),
         "mutual": mutual,
+        "specifics": _shared_specifics(a, b),
         "_coverage_a": cov_a,
         "_coverage_b": cov_b,
     }

@@ -72,6 +72,34 @@ def test_news_pairs_strip_the_give_away_metadata(news_file: Path) -> None:
         assert "rephrase" not in pair.b.id and "Outlet" not in pair.a.id
 
 
+def test_sibling_pairs_join_the_rewrites_and_keep_headline_texts_apart(news_file: Path) -> None:
+    plain = ai_news_pairs(news_file)
+    pairs = ai_news_pairs(news_file, siblings=True)
+    extra = [p for p in pairs if p not in plain]
+    # Each family here has one rewrite and one headline text: one sibling pair, same story.
+    assert len(extra) == 3
+    assert all(p.label == "same_story" and not p.is_reuse for p in extra)
+    assert all(p.a.id[:4] == p.b.id[:4] == p.group and not p.a.id.endswith("-o") for p in extra)
+
+
+def test_two_rewrites_of_one_original_are_a_reuse_sibling_pair(tmp_path: Path) -> None:
+    path = tmp_path / "two.jsonl"
+    rows = [
+        (0, "Outlet", HARBOUR),
+        (0, "rephrase_base", HARBOUR_REWRITE),
+        (0, "rephrase_expert", HARBOUR_REWRITE.replace("Port officials", "Harbour officials")),
+        (1, "Outlet", read("bridge_original.txt")),
+    ]
+    path.write_text("".join(json.dumps({"family_id": f, "source": k, "text": t}) + "\n" for f, k, t in rows))
+    (sibling,) = [p for p in ai_news_pairs(path, siblings=True) if not p.a.id.endswith("-o")]
+    assert (sibling.a.id, sibling.b.id, sibling.label, sibling.is_reuse) == (
+        "f000-rb",
+        "f000-re",
+        "rewrite",
+        True,
+    )
+
+
 def test_malformed_news_lines_are_named(tmp_path: Path) -> None:
     path = tmp_path / "bad.jsonl"
     path.write_text('{"family_id": 1, "source": "x", "text": "y"}\n{not json\n')

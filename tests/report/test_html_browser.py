@@ -95,3 +95,29 @@ def test_script_in_a_document_renders_as_text(browser: Any, tmp_path: Path, pipe
     assert not dialogs
     assert "<script>window.owned" in page.inner_text("#text-a")
     page.close()
+
+
+def test_the_families_overview_links_each_member_to_its_report(browser: Any, tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from retold import Index
+    from retold.cli import main
+    from tests.index.test_families_index import corpus
+
+    with Index(tmp_path / "idx", create=True) as index:
+        index.add(corpus(), workers=1)
+    overview = tmp_path / "families.html"
+    result = CliRunner().invoke(
+        main, ["families", "--index", str(tmp_path / "idx"), "--format", "html", "-o", str(overview)]
+    )
+    assert result.exit_code == 0, result.output
+    page = browser.new_page(viewport={"width": 1400, "height": 800})
+    page.goto(overview.as_uri())
+    assert page.locator("section").count() == 1
+    assert page.locator("section .original").count() == 1  # the probable original is marked
+    page.locator("section a").first.click()
+    page.wait_for_load_state()
+    assert page.url.endswith("family1-bridge-rewrite.html")
+    # The member's side-by-side report opens, with its passages drawn on both texts.
+    assert page.locator("#text-a span.p").count() >= 1 and page.locator("#text-b span.p").count() >= 1
+    page.close()

@@ -51,8 +51,13 @@ class LabelledPair:
     group: str  # for grouped cross-validation (family or source document)
 
 
-def ai_news_pairs(path: Path, *, seed: int = 0) -> list[LabelledPair]:
+def ai_news_pairs(path: Path, *, seed: int = 0, siblings: bool = False) -> list[LabelledPair]:
     """Original vs rephrased (reuse), vs written-from-headline (same story), vs another family.
+
+    With ``siblings``, also the pairs a corpus-wide search meets inside a family:
+    the two rewrites against each other (reuse: both retell the original), and
+    each text written from the headline against the rewrites and the other such
+    text (same story: nothing of one was taken from the other).
 
     Rewrites are about a third of the original's length; the written-from-headline
     texts are longer. Callers should report a length-only baseline beside results.
@@ -82,6 +87,7 @@ def ai_news_pairs(path: Path, *, seed: int = 0) -> list[LabelledPair]:
     for n, fid in enumerate(ids):
         texts = families[fid]
         original = Document(f"f{n:03d}-o", texts["original"])
+        derived = []
         for kind, label, reuse in (
             ("rephrase_base", REWRITE, True),
             ("rephrase_expert", REWRITE, True),
@@ -91,6 +97,12 @@ def ai_news_pairs(path: Path, *, seed: int = 0) -> list[LabelledPair]:
             if kind in texts:
                 other = Document(f"f{n:03d}-{kind[0]}{kind.split('_')[1][0]}", texts[kind])
                 pairs.append(LabelledPair(original, other, label, reuse, f"f{n:03d}"))
+                derived.append((other, reuse))
+        if siblings:
+            for (first, first_reuse), (second, second_reuse) in itertools.combinations(derived, 2):
+                both = first_reuse and second_reuse
+                label = REWRITE if both else SAME_STORY
+                pairs.append(LabelledPair(first, second, label, both, f"f{n:03d}"))
         other_fid = rng.choice([f for f in ids if f != fid])
         other_n = ids.index(other_fid)
         stranger = Document(f"f{other_n:03d}-o", families[other_fid]["original"])
