@@ -91,7 +91,9 @@ class MatchSettings:
     neighbour in the other at ``min_similarity``, or when the two share a
     MinHash bucket. Each document keeps its ``per_document`` best candidates.
     A candidate is judged first on the stored tier-1 vectors, and only one
-    that reaches ``tier1_score`` there is verified with the contextual model.
+    that reaches ``tier1_score`` there is verified with the contextual model
+    (0.3: on the development news every rewrite scores at least 0.42 on the
+    tier-1 model, and the families benchmark lost no true pair at 0.3).
     """
 
     neighbours: int = 20
@@ -99,7 +101,7 @@ class MatchSettings:
     min_shared: int = 2
     min_share: float = 0.2
     per_document: int = 10
-    tier1_score: float = 0.2
+    tier1_score: float = 0.3
     batch: int = 256
 
 
