@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 
 import numpy as np
 import numpy.typing as npt
@@ -212,7 +212,7 @@ def content_terms(text: str) -> list[str]:
 
 
 def _weighted_matrix(
-    bags: Sequence[Sequence[str]], vocabulary: dict[str, int], idf: npt.NDArray[np.float64]
+    bags: Sequence[Collection[str]], vocabulary: dict[str, int], idf: npt.NDArray[np.float64]
 ) -> sparse.csr_matrix:
     rows, cols = [], []
     for row, bag in enumerate(bags):
@@ -320,8 +320,9 @@ def figure_conflict(a: Sequence[Sequence[str]], b: Sequence[Sequence[str]]) -> n
             vocabulary.setdefault(key, len(vocabulary))
     if not vocabulary:
         return np.zeros((len(a), len(b)), dtype=np.float32)
-    ma = _binary(rows_a, vocabulary)
-    mb = _binary(rows_b, vocabulary)
+    ones = np.ones(len(vocabulary))
+    ma = _weighted_matrix(rows_a, vocabulary, ones)
+    mb = _weighted_matrix(rows_b, vocabulary, ones)
     shared = (ma @ mb.T).toarray()
     count_a = np.asarray(ma.sum(axis=1)).ravel()
     count_b = np.asarray(mb.sum(axis=1)).ravel()
@@ -340,15 +341,10 @@ def paired_figure_conflict(a: Sequence[Sequence[str]], b: Sequence[Sequence[str]
     """:func:`figure_conflict` of ``a[k]`` with ``b[k]`` only (sentence-pair data sets)."""
     if len(a) != len(b):
         raise ValueError("a and b must pair up")
-    out = np.zeros(len(a), dtype=np.float32)
-    for k, (first, second) in enumerate(zip(a, b, strict=True)):
-        keys_a, keys_b = _figures(first), _figures(second)
-        smaller = min(len(keys_a), len(keys_b))
-        if smaller:
-            fewer = min(_count_numbers(first), _count_numbers(second))
-            conflict = 1.0 - min(len(keys_a & keys_b), smaller) / smaller
-            out[k] = conflict * min(1.0, fewer / FIGURES_FOR_FULL_CONFLICT)
-    return out
+    return np.array(
+        [figure_conflict([first], [second])[0, 0] for first, second in zip(a, b, strict=True)],
+        dtype=np.float32,
+    )
 
 
 def _figures(bag: Sequence[str]) -> set[str]:
@@ -357,13 +353,6 @@ def _figures(bag: Sequence[str]) -> set[str]:
 
 def _count_numbers(bag: Sequence[str]) -> int:
     return len({term for term in bag if term[:1].isdigit()})
-
-
-def _binary(bags: list[set[str]], vocabulary: dict[str, int]) -> sparse.csr_matrix:
-    cells = [(row, vocabulary[key]) for row, keys in enumerate(bags) for key in keys]
-    rows = [row for row, _ in cells]
-    cols = [col for _, col in cells]
-    return sparse.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(len(bags), len(vocabulary)))
 
 
 def minhash(text: str, *, permutations: int = 128, shingle: int = 5) -> npt.NDArray[np.uint32]:
