@@ -1,7 +1,7 @@
 """Families benchmark: the AI-news families mixed into the news corpora, grouped and scored.
 
     python benchmarks/families_bench.py --data ../shared/data --size 10000 [--work /tmp/retold-families-bench]
-        [--tier1-score S] [--rematch]
+        [--tier1-score S] [--rematch | --regroup]
 
 Corpus (written outside the repository, under --work): the index benchmark's corpus of ``--size``
 documents (``index_bench.corpus``: the 50 ai-news-rewrites originals plus news-corpora documents,
@@ -17,7 +17,9 @@ families found with their original; how many AI-news texts were grouped with cor
 corpus: families found, and for BBC, how many of its stored-twice articles ended up together.
 Time and peak memory of ``match_all`` + ``families`` on an index built here (ingest not counted).
 ``--rematch`` reuses the index a previous run built and forgets its pair work (and the contextual
-vectors it cached), so a matching setting can be changed without ingesting again.
+vectors it cached), so a matching setting can be changed without ingesting again. ``--regroup`` keeps
+the pair work too and only groups again (a change to ``retold.families``; the time is then grouping
+alone).
 
 The tier-1 trace follows the 100 true pairs (original, rewrite) and the 100 (original, same-story
 text): not a candidate, stopped at tier 1 (with the tier-1 score), or verified (with the verdict).
@@ -48,7 +50,9 @@ def main() -> None:
     parser.add_argument("--work", type=Path, default=Path("/tmp/retold-families-bench"))
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--tier1-score", type=float, default=MatchSettings.tier1_score)
-    parser.add_argument("--rematch", action="store_true", help="reuse the index of the last run")
+    again = parser.add_mutually_exclusive_group()
+    again.add_argument("--rematch", action="store_true", help="reuse the index of the last run")
+    again.add_argument("--regroup", action="store_true", help="reuse the index and its pairs too")
     args = parser.parse_args()
     from sklearn.metrics import adjusted_rand_score
 
@@ -85,7 +89,7 @@ def main() -> None:
         with Index(index_dir) as index, index.store.transaction() as db:
             for table in ("pairs", "matched", "contextual"):
                 db.execute(f"DELETE FROM {table}")
-    else:
+    elif not args.regroup:
         for stale in sorted(index_dir.glob("*")) if index_dir.exists() else []:
             stale.unlink()
         with Index(index_dir, create=True) as index:

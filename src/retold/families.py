@@ -9,13 +9,27 @@ edge (a shared paragraph, a press release quoted by two unrelated stories)
 is kept and reported but never merges two groups, so a common boilerplate
 paragraph cannot chain unrelated stories into one family.
 
+Then cohesion: the texts of one family retell one another, so a group is cut
+where that agrees with more of its verified pairs — pairs found to be reuse
+(of any kind) hold members together, pairs the verifier judged *apart*
+(checked and found not reuse) push them apart; pairs never checked say
+nothing. A member judged apart from more of the family than it was found to
+reuse is detached (see ``_cohesive``). One rewrite verdict too many (a text
+written independently about the same event, a report filed from the same
+template) then joins nothing, where plain components would let it chain two
+stories together.
+
 The probable original: the earliest by date when at least two members are
 dated and the earliest date belongs to one of them; otherwise (fewer dates,
-or a tie among the earliest) textual evidence, the
-containment asymmetry of the verified pairs: a rewrite covers less of its
-source than its source covers of it, and adds little that is not there, so
-the source is the side less covered by the pair's passages. Every choice
-carries its reason.
+or a tie among the earliest) textual evidence from each verified pair, in two
+parts. Containment: a rewrite lies almost wholly in sentences linked to its
+source, while the source keeps sentences the rewrite left out, so the source
+is the side less covered by the pair's *links* (not its passages: a summary's
+passage is widened to the whole text it summarises, which covers both sides
+fully). Specifics: a rewrite drops names and figures of its source and adds
+few of its own, so the source is the side stating more that the other lacks
+(the pair's one-sided ``entity_missing``/``number_missing`` differences).
+Every choice carries its reason.
 """
 
 from __future__ import annotations
@@ -24,14 +38,14 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
-from typing import Literal
+from typing import Any, Literal
 
 from retold.graph import edge_groups
 
 __all__ = ["STRONG", "DirectedEdge", "Edge", "Family", "Member", "direction", "families", "parse_date"]
 
 STRONG = ("near_duplicate", "rewrite")
-ASYMMETRY = 0.05  # coverage difference below which containment says nothing
+ASYMMETRY = 0.05  # textual evidence below which a direction is unknown
 Direction = Literal["a_from_b", "b_from_a", "unknown"]
 
 
@@ -87,6 +101,75 @@ class Edge:
     score: float
     coverage_a: float
     coverage_b: float
+    linked_a: float | None = None  # share of a inside linked sentences (None: its passage coverage)
+    linked_b: float | None = None
+    only_a: int = 0  # names and figures a states that b does not
+    only_b: int = 0
+
+    @classmethod
+    def from_comparison(cls, data: Mapping[str, Any]) -> Edge:
+        """The edge a ``retold.comparison/1`` object describes, with its direction evidence.
+
+        Examples:
+            >>> link = {"a": [0, 50], "b": [0, 45], "similarity": 0.8}
+            >>> c = {"a": {"id": "x", "chars": 100}, "b": {"id": "y", "chars": 50},
+            ...      "verdict": "rewrite", "score": 0.9, "coverage": {"a": 1.0, "b": 1.0},
+            ...      "passages": [{"a": [0, 100], "b": [0, 50], "links": [link]}],
+            ...      "differences": [{"type": "entity_missing", "a": [60, 65], "b": None}]}
+            >>> e = Edge.from_comparison(c)
+            >>> (e.linked_a, e.linked_b, e.only_a, e.only_b)
+            (0.5, 0.9, 1, 0)
+        """
+        links = [link for passage in data["passages"] for link in passage["links"]]
+        one_sided = [
+            d
+            for d in data["differences"]
+            if d["type"] in ("entity_missing", "number_missing") and (d["a"] is None) != (d["b"] is None)
+        ]
+        return cls(
+            str(data["a"]["id"]),
+            str(data["b"]["id"]),
+            str(data["verdict"]),
+            float(data["score"]),
+            float(data["coverage"]["a"]),
+            float(data["coverage"]["b"]),
+            _share([tuple(link["a"]) for link in links], int(data["a"]["chars"])),
+            _share([tuple(link["b"]) for link in links], int(data["b"]["chars"])),
+            sum(d["a"] is not None for d in one_sided),
+            sum(d["b"] is not None for d in one_sided),
+        )
+
+    def evidence(self) -> float:
+        """How strongly the text says ``a`` is the source (negative: ``b`` is), about -2 to 2.
+
+        Containment (the copy lies in linked sentences more than its source)
+        plus specifics (the source states more that the copy lacks), the
+        latter damped for small counts.
+        """
+        linked_a = self.coverage_a if self.linked_a is None else self.linked_a
+        linked_b = self.coverage_b if self.linked_b is None else self.linked_b
+        specifics = (self.only_a - self.only_b) / (self.only_a + self.only_b + 2)
+        return (linked_b - linked_a) + specifics
+
+    def evidence_words(self) -> str:
+        """The evidence in words, from ``a``'s and ``b``'s point of view."""
+        linked_a = self.coverage_a if self.linked_a is None else self.linked_a
+        linked_b = self.coverage_b if self.linked_b is None else self.linked_b
+        return (
+            f"{linked_a:.0%} of {self.a} and {linked_b:.0%} of {self.b} lie in linked sentences; "
+            f"{self.a} states {self.only_a} name(s) and figure(s) {self.b} lacks, {self.b} {self.only_b}"
+        )
+
+
+def _share(spans: Sequence[tuple[int, ...]], chars: int) -> float:
+    """Share of ``chars`` characters inside the union of ``spans``."""
+    inside, reach = 0, 0
+    for start, end in sorted(spans):
+        start = max(start, reach)
+        if end > start:
+            inside += end - start
+            reach = end
+    return min(1.0, inside / chars) if chars > 0 else 0.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,6 +206,7 @@ class Family:
     reason: str
     edges: list[DirectedEdge] = field(default_factory=list)
     partial: list[DirectedEdge] = field(default_factory=list)  # partial reuse touching the family
+    detached: list[DirectedEdge] = field(default_factory=list)  # strong pairs cohesion cut (see module)
 
     @property
     def ids(self) -> list[str]:
@@ -137,6 +221,7 @@ class Family:
             "members": [m.to_dict() for m in self.members],
             "edges": [e.to_dict() for e in self.edges],
             "partial_reuse": [e.to_dict() for e in self.partial],
+            "detached": [e.to_dict() for e in self.detached],
         }
 
 
@@ -154,16 +239,10 @@ def direction(edge: Edge, date_a: str | None, date_b: str | None) -> tuple[Direc
         if date_a < date_b:
             return "b_from_a", f"dates: {edge.a} ({date_a}) before {edge.b} ({date_b})"
         return "a_from_b", f"dates: {edge.b} ({date_b}) before {edge.a} ({date_a})"
-    gap = edge.coverage_b - edge.coverage_a
-    if abs(gap) < ASYMMETRY:
-        return "unknown", "no dates, and each text covers as much of the other"
-    copy, source = (edge.b, edge.a) if gap > 0 else (edge.a, edge.b)
-    high, low = max(edge.coverage_a, edge.coverage_b), min(edge.coverage_a, edge.coverage_b)
-    return (
-        "b_from_a" if gap > 0 else "a_from_b",
-        f"containment: {high:.0%} of {copy} lies in passages shared with {source}, "
-        f"only {low:.0%} of {source}",
-    )
+    evidence = edge.evidence()
+    if abs(evidence) < ASYMMETRY:
+        return "unknown", f"no dates, and the text is even: {edge.evidence_words()}"
+    return ("b_from_a" if evidence > 0 else "a_from_b"), f"text: {edge.evidence_words()}"
 
 
 def _directed(edge: Edge, dates: Mapping[str, str | None]) -> DirectedEdge:
@@ -193,55 +272,137 @@ def _original(members: Sequence[Member], edges: Sequence[Edge]) -> tuple[str, st
         # One dated member says nothing about when the undated ones appeared.
         pool = list(members)
         prefix = "no dates; " if not dated else "only one member dated; "
-    # Containment: each edge gives its less-covered side the difference in coverage.
+    # Each pair's textual evidence counts for its source side and against its copy.
     evidence = {m.id: 0.0 for m in pool}
     for edge in edges:
+        weight = edge.evidence()
         if edge.a in evidence:
-            evidence[edge.a] += edge.coverage_b - edge.coverage_a
+            evidence[edge.a] += weight
         if edge.b in evidence:
-            evidence[edge.b] += edge.coverage_a - edge.coverage_b
+            evidence[edge.b] -= weight
     ranked = sorted(pool, key=lambda m: (-evidence[m.id], m.order, m.id))
     best = ranked[0]
     runner_up = evidence[ranked[1].id] if len(ranked) > 1 else float("-inf")
     if evidence[best.id] - runner_up >= ASYMMETRY:
         return best.id, (
-            prefix + "containment: the others lie in passages shared with it more than it lies in theirs "
-            f"(net {evidence[best.id]:+.2f} coverage)"
+            prefix + "text: the others lie in sentences linked to it and lack names and figures it "
+            f"states, more than the reverse (net evidence {evidence[best.id]:+.2f} over "
+            f"{sum(best.id in (e.a, e.b) for e in edges)} pair(s))"
         )
     return best.id, prefix + "no textual asymmetry either: the first indexed"
 
 
-def families(edges: Iterable[Edge], members: Mapping[str, Member]) -> list[Family]:
+def families(
+    edges: Iterable[Edge], members: Mapping[str, Member], apart: Iterable[tuple[str, str]] = ()
+) -> list[Family]:
     """Group verified reuse pairs into families, largest first.
 
     ``members`` describes every document an edge names. Strong edges
     (``STRONG``) build the groups; partial reuse is attached to the families
-    it touches without merging them.
+    it touches without merging them. ``apart`` lists pairs that were judged
+    and found not to be reuse; they detach members (see the module notes).
 
     Examples:
         >>> m = {k: Member(k) for k in "abcd"}
         >>> e = [Edge("a", "b", "rewrite", 0.9, 0.5, 0.95), Edge("b", "c", "partial_reuse", 0.7, 0.1, 0.2)]
         >>> [(f.ids, f.original) for f in families(e, m)]
         [(['a', 'b'], 'a')]
+        >>> e = [Edge("a", "b", "rewrite", 0.9, 0.9, 0.9), Edge("b", "c", "rewrite", 0.6, 0.9, 0.9)]
+        >>> [f.ids for f in families(e, m)], [f.ids for f in families(e, m, [("a", "c")])]
+        ([['a', 'b', 'c']], [['a', 'b', 'c']])
+        >>> e.append(Edge("c", "d", "rewrite", 0.6, 0.9, 0.9))
+        >>> [f.ids for f in families(e, m, [("a", "c"), ("a", "d"), ("b", "d")])]
+        [['a', 'b'], ['c', 'd']]
     """
     edges = list(edges)
     strong = [e for e in edges if e.verdict in STRONG]
-    groups = edge_groups([(e.a, e.b) for e in strong])
-    dates = {doc_id: member.date for doc_id, member in members.items()}
-    out = []
-    where: dict[str, int] = {}
-    for number, group in enumerate(groups):
-        inside = [strong[k] for k in group]
-        ids = sorted({x for e in inside for x in (e.a, e.b)}, key=lambda x: (members[x].order, x))
-        for doc_id in ids:
-            where[doc_id] = number
-        chosen, reason = _original([members[x] for x in ids], inside)
-        out.append(Family([members[x] for x in ids], chosen, reason, [_directed(e, dates) for e in inside]))
+    together: dict[str, set[str]] = {}
     for edge in edges:
-        if edge.verdict in STRONG:
-            continue
-        for side in {where.get(edge.a), where.get(edge.b)} - {None}:
+        together.setdefault(edge.a, set()).add(edge.b)
+        together.setdefault(edge.b, set()).add(edge.a)
+    judged_apart: dict[str, set[str]] = {}
+    for a, b in apart:
+        judged_apart.setdefault(a, set()).add(b)
+        judged_apart.setdefault(b, set()).add(a)
+    groups: list[set[str]] = []
+    for component in edge_groups([(e.a, e.b) for e in strong]):
+        inside = [strong[k] for k in component]
+        groups.extend(_cohesive(inside, together, judged_apart, members))
+    dates = {doc_id: member.date for doc_id, member in members.items()}
+    where = {doc_id: number for number, group in enumerate(groups) for doc_id in group}
+    out = []
+    within: list[list[Edge]] = [[] for _ in groups]  # every verified pair inside each family
+    for group in groups:
+        ids = sorted(group, key=lambda x: (members[x].order, x))
+        out.append(Family([members[x] for x in ids], "", ""))
+    for edge in edges:
+        side_a, side_b = where.get(edge.a), where.get(edge.b)
+        if side_a is not None and side_a == side_b:
+            within[side_a].append(edge)
+            if edge.verdict in STRONG:
+                out[side_a].edges.append(_directed(edge, dates))
+                continue
+        for side in {side_a, side_b} - {None}:
             assert side is not None
-            out[side].partial.append(_directed(edge, dates))
-    out.sort(key=lambda f: (-len(f.members), f.members[0].order))
+            touching = out[side].detached if edge.verdict in STRONG else out[side].partial
+            touching.append(_directed(edge, dates))
+    for family, pairs in zip(out, within, strict=True):
+        # A pair judged partial inside a family (a summary of one part) still says who is the source.
+        family.original, family.reason = _original(family.members, pairs)
+    out.sort(key=lambda f: (-len(f.members), f.members[0].order, f.members[0].id))
+    return out
+
+
+def _cohesive(
+    strong: Sequence[Edge],
+    together: Mapping[str, set[str]],
+    apart: Mapping[str, set[str]],
+    members: Mapping[str, Member],
+) -> list[set[str]]:
+    """One connected group of strong edges, cut where that agrees with more verified pairs.
+
+    Correlation clustering by local moves: a member's agreement with a part is
+    the number of its members it was found to reuse less the number it was
+    judged apart from. The move that raises agreement most (to the part of a
+    strong neighbour, or to be alone) is made until none helps; every move
+    raises the total, so this ends. Parts then split where no strong edge
+    holds them together.
+    """
+    nodes = sorted({x for e in strong for x in (e.a, e.b)}, key=lambda x: (members[x].order, x))
+    if len(nodes) <= 2:
+        return [set(nodes)]
+    neighbours: dict[str, set[str]] = {x: set() for x in nodes}
+    for edge in strong:
+        neighbours[edge.a].add(edge.b)
+        neighbours[edge.b].add(edge.a)
+    part = dict.fromkeys(nodes, 0)
+    fresh = 1
+
+    def agreement(x: str, label: int) -> int:
+        found = sum(part.get(y) == label for y in together.get(x, ()))
+        return found - sum(part.get(y) == label for y in apart.get(x, ()))
+
+    while True:
+        best: tuple[int, str, int | None] | None = None
+        for x in nodes:
+            here = agreement(x, part[x])
+            moves = [(-here, None)] + [
+                (agreement(x, label) - here, label) for label in {part[y] for y in neighbours[x]} - {part[x]}
+            ]
+            gain, target = max(moves, key=lambda m: (m[0], m[1] is not None))
+            if gain > 0 and (best is None or gain > best[0]):
+                best = (gain, x, target)
+        if best is None:
+            break
+        _, x, target = best
+        if target is None:
+            target, fresh = fresh, fresh + 1
+        part[x] = target
+    out: list[set[str]] = []
+    for label in sorted(set(part.values())):
+        inside = [e for e in strong if part[e.a] == label == part[e.b]]
+        out.extend(
+            {x for k in group for x in (inside[k].a, inside[k].b)}
+            for group in edge_groups([(e.a, e.b) for e in inside])
+        )
     return out

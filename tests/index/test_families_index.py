@@ -147,3 +147,18 @@ def test_cli_search_needs_a_document_or_all(index_dir: Path) -> None:
     assert code != 0 and "--all" in out
     code, out = run("families", "--index", str(index_dir), "--format", "html")
     assert code != 0 and "-o FILE" in out
+
+
+def test_pairs_judged_apart_are_the_checked_pairs_found_not_reuse(index_dir: Path) -> None:
+    with Index(index_dir) as index:
+        index.match_all()
+        model = index.pipeline.encoder.name
+        docs = list(index.store.all_ids())
+        apart = set(index.store.apart_pairs(docs, model))
+        rows = index.store.db.execute("SELECT lo, hi, verdict FROM pairs").fetchall()
+        original = index.store.doc_number("bridge-original")
+        rewrite = index.store.doc_number("bridge-rewrite")
+        only_some = set(index.store.apart_pairs(docs[:3], model))
+    assert apart and apart == {(lo, hi) for lo, hi, verdict in rows if verdict in ("related", "unrelated")}
+    assert tuple(sorted((original, rewrite))) not in apart  # type: ignore[type-var]
+    assert only_some == {(lo, hi) for lo, hi in apart if lo in docs[:3] and hi in docs[:3]}

@@ -722,11 +722,12 @@ class Index:
             for doc, (doc_id, title, date, source) in described.items()
         }
         edges = [
-            Edge(described[lo][0], described[hi][0], verdict, score, c_lo, c_hi)
-            for lo, hi, verdict, score, c_lo, c_hi, _ in rows
-            if lo in described and hi in described
+            Edge.from_comparison(json.loads(comparison))
+            for lo, hi, *_, comparison in rows
+            if lo in described and hi in described and comparison is not None
         ]
-        return families(edges, members)
+        apart = self.store.apart_pairs(described, self.pipeline.encoder.name)
+        return families(edges, members, [(described[lo][0], described[hi][0]) for lo, hi in apart])
 
     def matches(self) -> Iterator[tuple[str, list[dict[str, Any]]]]:
         """Every document's verified reuse matches (stored by ``match_all``), in index order.

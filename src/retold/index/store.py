@@ -26,6 +26,7 @@ import numpy.typing as npt
 from retold.documents import Document
 from retold.errors import IndexBusyError, IndexFileError
 from retold.index.tier1 import IndexParams, Tier1
+from retold.judge import REUSE_VERDICTS
 
 __all__ = ["FORMAT", "FORMAT_VERSION", "Store", "Stored"]
 
@@ -418,6 +419,26 @@ class Store:
                 (model,),
             )
         ]
+
+    def apart_pairs(self, docs: Iterable[int], model: str) -> list[tuple[int, int]]:
+        """Pairs among ``docs`` that were judged (at either tier) and found not to be reuse."""
+        wanted = sorted(set(docs))
+        among = set(wanted)
+        reuse = ",".join("?" * len(REUSE_VERDICTS))
+        out: list[tuple[int, int]] = []
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            out.extend(
+                (int(lo), int(hi))
+                for lo, hi in self.db.execute(
+                    f"SELECT lo, hi FROM pairs WHERE model = ? AND lo IN ({marks})"
+                    f" AND verdict NOT IN ({reuse})",
+                    [model, *chunk, *REUSE_VERDICTS],
+                )
+                if hi in among
+            )
+        return out
 
     def bucket_pairs(self, docs: list[int]) -> set[tuple[int, int]]:
         """``(doc, mate)`` for each of ``docs`` and every other document sharing a MinHash bucket with it."""

@@ -72,6 +72,11 @@ def render_families_html(families: Sequence[Family], reports_dir: str | None, to
             if family.partial
             else ""
         )
+        if family.detached:
+            partial += (
+                f"<p class=partial>{len(family.detached)} rewrite verdict(s) to documents left out: "
+                "judged apart from more of the family than they were found to reuse</p>"
+            )
         sections.append(
             f'<section id="family{number}"><h2>Family {number}: {len(family.members)} documents</h2>'
             f"<p class=reason>Probable original: <b>{html.escape(family.original)}</b>, "
