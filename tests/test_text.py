@@ -21,6 +21,12 @@ def test_normalize_is_idempotent(text: str) -> None:
     assert normalize(once)[0] == once
 
 
+@given(st.text(st.characters(max_codepoint=127), max_size=200))
+def test_ascii_text_takes_the_word_by_word_path_with_the_same_result(text: str) -> None:
+    # A trailing no-break space forces the character-by-character path and is dropped by it.
+    assert normalize(text) == normalize(text + "\u00a0")
+
+
 @given(texts())
 def test_normalize_offsets_point_into_the_original(text: str) -> None:
     norm, offsets = normalize(text)

@@ -9,8 +9,11 @@ documents' sentences, give the aligner evidence that embeddings blur
 from __future__ import annotations
 
 import hashlib
+import itertools
 import re
+from collections import Counter
 from collections.abc import Collection, Sequence
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -211,6 +214,9 @@ def content_terms(text: str) -> list[str]:
     return terms
 
 
+_DENSE_CELLS = 2_000_000  # up to this many cells (both sides) a dense matrix is faster than a sparse one
+
+
 def _weighted_matrix(
     bags: Sequence[Collection[str]], vocabulary: dict[str, int], idf: npt.NDArray[np.float64]
 ) -> sparse.csr_matrix:
@@ -223,20 +229,43 @@ def _weighted_matrix(
     return sparse.csr_matrix((values, (rows, cols)), shape=(len(bags), len(vocabulary)))
 
 
+def _weighted_pair(
+    a: Sequence[Collection[str]],
+    b: Sequence[Collection[str]],
+    vocabulary: dict[str, int],
+    weights: npt.NDArray[np.float64],
+) -> tuple[Any, Any]:
+    """Both sides' term-weight matrices: dense arrays for the usual article, sparse for long texts.
+
+    Building a scipy sparse matrix costs far more than the arithmetic on two
+    articles' few hundred terms; a book-length text needs the sparse form.
+    """
+    if (len(a) + len(b)) * len(vocabulary) > _DENSE_CELLS:
+        return _weighted_matrix(a, vocabulary, weights), _weighted_matrix(b, vocabulary, weights)
+    out = []
+    for bags in (a, b):
+        matrix = np.zeros((len(bags), len(vocabulary)))
+        for row, bag in enumerate(bags):
+            cols = [vocabulary[term] for term in set(bag)]
+            matrix[row, cols] = weights[cols]
+        out.append(matrix)
+    return out[0], out[1]
+
+
+def _array(matrix: Any) -> npt.NDArray[np.float64]:
+    """A product of :func:`_weighted_pair` matrices as a dense array."""
+    return matrix.toarray() if sparse.issparse(matrix) else np.asarray(matrix)
+
+
 def _idf(
     a: Sequence[Sequence[str]], b: Sequence[Sequence[str]]
 ) -> tuple[dict[str, int], npt.NDArray[np.float64]]:
     """Term indices and smoothed IDF over the sentences of both sides."""
-    vocabulary: dict[str, int] = {}
-    df: list[int] = []
-    for bag in (*a, *b):
-        for term in set(bag):
-            index = vocabulary.setdefault(term, len(vocabulary))
-            if index == len(df):
-                df.append(0)
-            df[index] += 1
+    df = Counter(itertools.chain.from_iterable(set(bag) for bag in (*a, *b)))
+    vocabulary = {term: k for k, term in enumerate(df)}
     n = len(a) + len(b)
-    return vocabulary, np.log((n + 1) / (np.asarray(df, dtype=np.float64) + 0.5))
+    counts = np.fromiter(df.values(), dtype=np.float64, count=len(df))
+    return vocabulary, np.log((n + 1) / (counts + 0.5))
 
 
 def term_similarity(a: Sequence[Sequence[str]], b: Sequence[Sequence[str]]) -> npt.NDArray[np.float32]:
@@ -249,10 +278,9 @@ def term_similarity(a: Sequence[Sequence[str]], b: Sequence[Sequence[str]]) -> n
     vocabulary, idf = _idf(a, b)
     if not vocabulary or not a or not b:
         return np.zeros((len(a), len(b)), dtype=np.float32)
-    ma = _weighted_matrix(a, vocabulary, idf)
-    mb = _weighted_matrix(b, vocabulary, idf)
-    shared = (ma @ ((mb > 0).astype(np.float64)).T).toarray()
-    shared_b = ((ma > 0).astype(np.float64) @ mb.T).toarray()
+    ma, mb = _weighted_pair(a, b, vocabulary, idf)
+    shared = _array(ma @ ((mb > 0).astype(np.float64)).T)
+    shared_b = _array((ma > 0).astype(np.float64) @ mb.T)
     mass_a = np.asarray(ma.sum(axis=1)).ravel()
     mass_b = np.asarray(mb.sum(axis=1)).ravel()
     total = mass_a[:, None] + mass_b[None, :]
@@ -320,10 +348,8 @@ def figure_conflict(a: Sequence[Sequence[str]], b: Sequence[Sequence[str]]) -> n
             vocabulary.setdefault(key, len(vocabulary))
     if not vocabulary:
         return np.zeros((len(a), len(b)), dtype=np.float32)
-    ones = np.ones(len(vocabulary))
-    ma = _weighted_matrix(rows_a, vocabulary, ones)
-    mb = _weighted_matrix(rows_b, vocabulary, ones)
-    shared = (ma @ mb.T).toarray()
+    ma, mb = _weighted_pair(rows_a, rows_b, vocabulary, np.ones(len(vocabulary)))
+    shared = _array(ma @ mb.T)
     count_a = np.asarray(ma.sum(axis=1)).ravel()
     count_b = np.asarray(mb.sum(axis=1)).ravel()
     smaller = np.minimum(count_a[:, None], count_b[None, :])

@@ -16,6 +16,7 @@ and stored as JSON beside this module.
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 import re
@@ -197,21 +198,26 @@ def _mutual(similarity: npt.NDArray[np.float32], rows_are_shorter: bool) -> floa
 _SPECIFIC = re.compile(r"\b[^\W\d_][\w'’-]*|\d+(?:[.,]\d+)*", re.UNICODE)
 
 
-def _specifics(rep: Representation) -> set[str]:
+def _specifics(rep: Representation) -> frozenset[str]:
     """The names and figures a text states: capitalised words not opening a sentence, and numbers.
 
     A rewrite carries its source's people, places and figures; a text written
     from the headline alone invents its own or stays general.
     """
+    return _specifics_of(tuple(sentence.text for sentence in rep.sentences))
+
+
+@functools.lru_cache(maxsize=4096)  # a document is judged against many candidates in a row
+def _specifics_of(sentences: tuple[str, ...]) -> frozenset[str]:
     out: set[str] = set()
-    for sentence in rep.sentences:
-        for k, match in enumerate(_SPECIFIC.finditer(sentence.text)):
+    for text in sentences:
+        for k, match in enumerate(_SPECIFIC.finditer(text)):
             token = match.group()
             if token[0].isdigit():
                 out.add(figure_keys(token.replace(",", "").rstrip("."))[0])
             elif k and token[0].isupper() and len(token) > 1:
                 out.add(token.lower()[:6])
-    return out
+    return frozenset(out)
 
 
 def _shared_specifics(a: Representation, b: Representation) -> float:

@@ -26,6 +26,7 @@ __all__ = [
 ]
 
 # Typographic variants that paraphrasers and CMSs swap freely.
+_NON_SPACE = re.compile(r"\S+")
 _CHAR_MAP = {
     "\u2018": "'",
     "\u2019": "'",
@@ -170,6 +171,14 @@ def normalize(text: str) -> tuple[str, list[int]]:
     """
     out: list[str] = []
     offsets: list[int] = []
+    if text.isascii():  # the usual case, word by word: nothing to map but whitespace
+        for match in _NON_SPACE.finditer(text):
+            if out:
+                out.append(" ")
+                offsets.append(match.start())
+            out.append(match.group())
+            offsets.extend(range(match.start(), match.end()))
+        return "".join(out), offsets
     pending_space = False
     for i, ch in enumerate(text):
         mapped = _CHAR_MAP.get(ch)
