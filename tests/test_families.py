@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import re
 
+from hypothesis import given
+from hypothesis import strategies as st
+
 from retold import Document
 from retold.families import Edge, Member, direction, families, parse_date
+from retold.graph import edge_groups
 from retold.pipeline import Pipeline
 from tests.conftest import read
 
@@ -177,3 +181,33 @@ def test_families_come_largest_first_with_every_member_once() -> None:
     assert sorted(m for f in found for m in f.ids) == list("abcde")
     record = found[0].to_dict(1)
     assert record["size"] == 3 and record["original"] in {"c", "d", "e"} and len(record["edges"]) == 2  # type: ignore[arg-type]
+
+
+@given(
+    st.lists(st.tuples(st.integers(0, 14), st.integers(0, 14), st.booleans()), max_size=40),
+    st.lists(st.tuples(st.integers(0, 14), st.integers(0, 14)), max_size=40),
+)
+def test_families_are_disjoint_connected_groups_and_only_judged_pairs_cut_them(
+    pairs: list[tuple[int, int, bool]], apart_pairs: list[tuple[int, int]]
+) -> None:
+    edges = [
+        Edge(f"d{a}", f"d{b}", "rewrite" if strong else "partial_reuse", 0.8, 0.9, 0.9)
+        for a, b, strong in pairs
+        if a != b
+    ]
+    ids = members(*(f"d{k}" for k in range(15)))
+    apart = [(f"d{a}", f"d{b}") for a, b in apart_pairs if a != b]
+    found = families(edges, ids, apart)
+    seen = [m for f in found for m in f.ids]
+    assert len(seen) == len(set(seen))
+    for family in found:
+        assert len(family.ids) >= 2 and family.original in family.ids
+        inside = [(e.source, e.copy) for e in family.edges]
+        assert {x for pair in inside for x in pair} == set(family.ids)
+        assert len(edge_groups(inside)) == 1  # the family's own strong edges connect it
+    # With nothing judged apart, families are exactly the components of the strong edges.
+    plain = families(edges, ids)
+    strong = [(e.a, e.b) for e in edges if e.verdict == "rewrite"]
+    assert sorted(len(f.ids) for f in plain) == sorted(
+        len({x for k in group for x in strong[k]}) for group in edge_groups(strong)
+    )

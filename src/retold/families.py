@@ -363,10 +363,11 @@ def _cohesive(
 
     Correlation clustering by local moves: a member's agreement with a part is
     the number of its members it was found to reuse less the number it was
-    judged apart from. The move that raises agreement most (to the part of a
-    strong neighbour, or to be alone) is made until none helps; every move
-    raises the total, so this ends. Parts then split where no strong edge
-    holds them together.
+    judged apart from. Each member in turn, the least agreeing first, makes
+    its best move (to the part of a strong neighbour, or alone) if that
+    raises its agreement, until a sweep moves nothing; every move raises the
+    total, so this ends, and a sweep costs one pass over the pairs. Parts then
+    split where no strong edge holds them together.
     """
     nodes = sorted({x for e in strong for x in (e.a, e.b)}, key=lambda x: (members[x].order, x))
     if len(nodes) <= 2:
@@ -382,25 +383,28 @@ def _cohesive(
         found = sum(part.get(y) == label for y in together.get(x, ()))
         return found - sum(part.get(y) == label for y in apart.get(x, ()))
 
-    while True:
-        best: tuple[int, str, int | None] | None = None
-        for x in nodes:
+    moved = True
+    while moved:
+        # Sweeps, the least agreeing members first, until a sweep moves nothing.
+        moved = False
+        for x in sorted(nodes, key=lambda x: agreement(x, part[x])):
             here = agreement(x, part[x])
             moves = [(-here, None)] + [
                 (agreement(x, label) - here, label) for label in {part[y] for y in neighbours[x]} - {part[x]}
             ]
-            gain, target = max(moves, key=lambda m: (m[0], m[1] is not None))
-            if gain > 0 and (best is None or gain > best[0]):
-                best = (gain, x, target)
-        if best is None:
-            break
-        _, x, target = best
-        if target is None:
-            target, fresh = fresh, fresh + 1
-        part[x] = target
+            gain, target = max(moves, key=lambda m: (m[0], m[1] is not None, m[1] or 0))
+            if gain > 0:
+                if target is None:
+                    target, fresh = fresh, fresh + 1
+                part[x] = target
+                moved = True
+    by_part: dict[int, list[Edge]] = {}
+    for edge in strong:
+        if part[edge.a] == part[edge.b]:
+            by_part.setdefault(part[edge.a], []).append(edge)
     out: list[set[str]] = []
-    for label in sorted(set(part.values())):
-        inside = [e for e in strong if part[e.a] == label == part[e.b]]
+    for label in sorted(by_part):
+        inside = by_part[label]
         out.extend(
             {x for k in group for x in (inside[k].a, inside[k].b)}
             for group in edge_groups([(e.a, e.b) for e in inside])
