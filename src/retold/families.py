@@ -146,18 +146,23 @@ class Edge:
         plus specifics (the source states more that the copy lacks), the
         latter damped for small counts.
         """
-        linked_a = self.coverage_a if self.linked_a is None else self.linked_a
-        linked_b = self.coverage_b if self.linked_b is None else self.linked_b
+        linked_a, linked_b = self._linked()
         specifics = (self.only_a - self.only_b) / (self.only_a + self.only_b + 2)
         return (linked_b - linked_a) + specifics
 
     def evidence_words(self) -> str:
         """The evidence in words, from ``a``'s and ``b``'s point of view."""
-        linked_a = self.coverage_a if self.linked_a is None else self.linked_a
-        linked_b = self.coverage_b if self.linked_b is None else self.linked_b
+        linked_a, linked_b = self._linked()
         return (
             f"{linked_a:.0%} of {self.a} and {linked_b:.0%} of {self.b} lie in linked sentences; "
             f"{self.a} states {self.only_a} name(s) and figure(s) {self.b} lacks, {self.b} {self.only_b}"
+        )
+
+    def _linked(self) -> tuple[float, float]:
+        """Each side's share in linked sentences, or its passage coverage where links were not given."""
+        return (
+            self.coverage_a if self.linked_a is None else self.linked_a,
+            self.coverage_b if self.linked_b is None else self.linked_b,
         )
 
 

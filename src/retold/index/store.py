@@ -15,10 +15,10 @@ import hashlib
 import json
 import sqlite3
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 import numpy.typing as npt
@@ -74,6 +74,8 @@ CREATE TABLE IF NOT EXISTS pairs (
 CREATE INDEX IF NOT EXISTS pairs_hi ON pairs (hi);
 """
 _KNOWN = ("title", "url", "date", "source")
+_CHUNK = 500  # ids per IN (...) query, well under SQLite's bound-variable limit
+T = TypeVar("T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -173,9 +175,7 @@ class Store:
     def existing(self, ids: list[str]) -> dict[str, tuple[int, str]]:
         """For the ids already stored: their document number and text digest."""
         out: dict[str, tuple[int, str]] = {}
-        for start in range(0, len(ids), 500):
-            chunk = ids[start : start + 500]
-            marks = ",".join("?" * len(chunk))
+        for chunk, marks in _chunks(ids):
             for doc_id, doc, text_digest in self.db.execute(
                 f"SELECT id, doc, digest FROM documents WHERE id IN ({marks})", chunk
             ):
@@ -233,9 +233,7 @@ class Store:
         """Stored documents by number (numbers that no longer exist are left out)."""
         wanted = list(dict.fromkeys(docs))
         out: dict[int, Stored] = {}
-        for start in range(0, len(wanted), 500):
-            chunk = wanted[start : start + 500]
-            marks = ",".join("?" * len(chunk))
+        for chunk, marks in _chunks(wanted):
             rows = self.db.execute(
                 "SELECT doc, id, text, title, url, date, source, metadata, segments, vectors, scales"
                 f" FROM documents WHERE doc IN ({marks})",
@@ -377,9 +375,7 @@ class Store:
     def known_pairs(self, docs: list[int], model: str) -> set[tuple[int, int]]:
         """Pairs already judged that involve any of ``docs`` (as ``(lo, hi)``)."""
         out: set[tuple[int, int]] = set()
-        for start in range(0, len(docs), 500):
-            chunk = docs[start : start + 500]
-            marks = ",".join("?" * len(chunk))
+        for chunk, marks in _chunks(docs):
             for column in ("lo", "hi"):
                 out.update(
                     (int(lo), int(hi))
@@ -426,9 +422,7 @@ class Store:
         among = set(wanted)
         reuse = ",".join("?" * len(REUSE_VERDICTS))
         out: list[tuple[int, int]] = []
-        for start in range(0, len(wanted), 500):
-            chunk = wanted[start : start + 500]
-            marks = ",".join("?" * len(chunk))
+        for chunk, marks in _chunks(wanted):
             out.extend(
                 (int(lo), int(hi))
                 for lo, hi in self.db.execute(
@@ -443,9 +437,7 @@ class Store:
     def bucket_pairs(self, docs: list[int]) -> set[tuple[int, int]]:
         """``(doc, mate)`` for each of ``docs`` and every other document sharing a MinHash bucket with it."""
         out: set[tuple[int, int]] = set()
-        for start in range(0, len(docs), 500):
-            chunk = docs[start : start + 500]
-            marks = ",".join("?" * len(chunk))
+        for chunk, marks in _chunks(docs):
             out.update(
                 (int(a), int(b))
                 for a, b in self.db.execute(
@@ -459,9 +451,7 @@ class Store:
     def sentence_counts(self, docs: list[int]) -> dict[int, int]:
         """Body sentences of documents by number."""
         out = {}
-        for start in range(0, len(docs), 500):
-            chunk = docs[start : start + 500]
-            marks = ",".join("?" * len(chunk))
+        for chunk, marks in _chunks(docs):
             for doc, n in self.db.execute(
                 f"SELECT doc, LENGTH(scales) / 4 FROM documents WHERE doc IN ({marks})", chunk
             ):
@@ -481,9 +471,7 @@ class Store:
         """``(id, title, date, source)`` of documents by number."""
         wanted = list(dict.fromkeys(docs))
         out = {}
-        for start in range(0, len(wanted), 500):
-            chunk = wanted[start : start + 500]
-            marks = ",".join("?" * len(chunk))
+        for chunk, marks in _chunks(wanted):
             for doc, doc_id, title, date, source in self.db.execute(
                 f"SELECT doc, id, title, date, source FROM documents WHERE doc IN ({marks})", chunk
             ):
@@ -532,6 +520,13 @@ class _Transaction:
 
     def __exit__(self, kind: object, value: object, traceback: object) -> None:
         self.db.execute("COMMIT" if kind is None else "ROLLBACK")
+
+
+def _chunks(items: Sequence[T]) -> Iterator[tuple[Sequence[T], str]]:
+    """``items`` in slices that fit one ``IN (...)`` query, each with its ``?`` marks."""
+    for start in range(0, len(items), _CHUNK):
+        chunk = items[start : start + _CHUNK]
+        yield chunk, ",".join("?" * len(chunk))
 
 
 def _check_header(path: Path) -> None:
