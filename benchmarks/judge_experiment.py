@@ -1,7 +1,8 @@
 """Try judge features and thresholds under the calibration protocol, without touching the package.
 
     python benchmarks/judge_experiment.py --news ../shared/data/ai-news-rewrites/dev.jsonl \
-        --pan ../shared/data/pan13-train [--pan-pairs 100] [--cache /tmp/judge-cache.pkl]
+        --pan ../shared/data/pan13-train [--pan-pairs 100] [--cache /tmp/judge-cache.pkl] \
+        [--siblings] [--sets lexical|mutual]
 
 Every pair is aligned once (cached); each candidate feature set is then scored
 the way ``retold calibrate`` ships a judge: grouped 5-fold cross-validation over
@@ -21,7 +22,7 @@ from pathlib import Path
 
 import numpy as np
 
-from retold.align import Alignment, Representation, align
+from retold.align import Alignment, Representation, align, coverage
 from retold.evaluation.calibrate import best_f1_threshold
 from retold.evaluation.datasets import REWRITE, SAME_STORY, UNRELATED, ai_news_pairs, pan_sample
 from retold.evaluation.judgement import Example, cross_validate, represent_once
@@ -68,6 +69,38 @@ def candidates(a: Representation, b: Representation, alignment: Alignment) -> di
     return out
 
 
+def lexical_candidates(a: Representation, b: Representation, alignment: Alignment) -> dict[str, float]:
+    """Candidates of the wording experiment (the winners, link_wording and shared_phrasing, are shipped).
+
+    Cosine alone on the links; coverage of linked sentences instead of passages
+    (a summary passage is widened over the whole body); names one side states
+    alone, smoothed or counted.
+    """
+    from retold.judge import _specifics
+
+    out: dict[str, float] = {}
+    links = alignment.links
+    out["link_cosine"] = (
+        float(np.mean([alignment.cosine[x.a_index, x.b_index] for x in links])) if links else 0.0
+    )
+    cov_a = coverage(a.sentences, [link.a for link in links])
+    cov_b = coverage(b.sentences, [link.b for link in links])
+    out["link_cov_max"], out["link_cov_min"] = max(cov_a, cov_b), min(cov_a, cov_b)
+    shorter_a = len(a.sentences) <= len(b.sentences)
+    out["link_largest"] = max(
+        (
+            coverage(a.sentences if shorter_a else b.sentences, [x.a if shorter_a else x.b for x in p.links])
+            for p in alignment.passages
+        ),
+        default=0.0,
+    )
+    names_a, names_b = _specifics(a), _specifics(b)
+    small, large = sorted((names_a, names_b), key=len)
+    out["specifics_smooth"] = len(small & large) / (len(small) + 3)
+    out["novel_specifics"] = float(np.log1p(len(small - large)))
+    return out
+
+
 def passage_candidates(alignment: Alignment) -> dict[str, float]:
     """The strongest passage, by links times mean similarity: what partial reuse rests on."""
     if not alignment.passages:
@@ -92,7 +125,8 @@ def collect(args: argparse.Namespace) -> list[dict[str, object]]:
             return pickle.load(handle)  # our own cache
     pipeline = Pipeline()
     represented = represent_once(pipeline)
-    pairs = ai_news_pairs(args.news) + (pan_sample(args.pan, args.pan_pairs) if args.pan else [])
+    news = ai_news_pairs(args.news, siblings=args.siblings)
+    pairs = news + (pan_sample(args.pan, args.pan_pairs) if args.pan else [])
     rows = []
     for pair in pairs:
         a = represented(pair.a).representation
@@ -101,6 +135,7 @@ def collect(args: argparse.Namespace) -> list[dict[str, object]]:
         row: dict[str, object] = {"label": pair.label, "reuse": pair.is_reuse, "group": pair.group}
         row.update(features(a, b, alignment))
         row.update(candidates(a, b, alignment))
+        row.update(lexical_candidates(a, b, alignment))
         rows.append(row)
     if args.cache:
         with args.cache.open("wb") as handle:
@@ -185,14 +220,43 @@ def two_models(rows: list[dict[str, object]]) -> None:
             )
 
 
+def lexical_sets(rows: list[dict[str, object]]) -> None:
+    wording = ("link_wording", "shared_phrasing")
+    before = tuple(n for n in FEATURES if n not in wording)
+    sets: dict[str, tuple[str, ...]] = {"before wording (10 features)": before}
+    for extra in ("link_wording", "link_cosine", "shared_phrasing", "specifics_smooth", "novel_specifics"):
+        sets[f"+ {extra}"] = (*before, extra)
+    sets["+ link_wording, shared_phrasing (shipped)"] = FEATURES
+    sets["shipped + specifics_smooth"] = (*FEATURES, "specifics_smooth")
+    sets["shipped + novel_specifics"] = (*FEATURES, "novel_specifics")
+    linked = {
+        "coverage_max": "link_cov_max",
+        "coverage_min": "link_cov_min",
+        "largest_passage": "link_largest",
+    }
+    sets["shipped, coverage of links not passages"] = tuple(linked.get(n, n) for n in FEATURES)
+    sets["shipped + coverage of links"] = (*FEATURES, "link_cov_max", "link_cov_min", "link_largest")
+    for protocol, pooled in (("pooled news+PAN", True), ("news only", False)):
+        print(f"--- fitted on {protocol}")
+        for name, names in sets.items():
+            report(name, rows, names, pooled)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--news", type=Path, required=True)
     parser.add_argument("--pan", type=Path)
     parser.add_argument("--pan-pairs", type=int, default=100)
     parser.add_argument("--cache", type=Path)
+    parser.add_argument(
+        "--siblings", action="store_true", help="add the pairs inside families (calibrate's default)"
+    )
+    parser.add_argument("--sets", choices=("mutual", "lexical"), default="lexical")
     args = parser.parse_args()
     rows = collect(args)
+    if args.sets == "lexical":
+        lexical_sets(rows)
+        return
     base = BEFORE
     sets: dict[str, tuple[str, ...]] = {"before (8 features)": base}
     extras = ("link_p75", "link_p25", "strong_share", "best_mean", "best_p25", "peak", "peak_cos")

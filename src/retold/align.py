@@ -126,6 +126,7 @@ class Alignment:
     passages: tuple[Passage, ...]
     similarity: npt.NDArray[np.float32]  # combined, before context
     cosine: npt.NDArray[np.float32]
+    lexical: npt.NDArray[np.float32]  # content-term overlap (``term_similarity``)
 
     @property
     def links(self) -> tuple[Link, ...]:
@@ -338,10 +339,11 @@ def align(a: Representation, b: Representation, config: AlignConfig | None = Non
     n, m = len(a.sentences), len(b.sentences)
     if n == 0 or m == 0:
         empty = np.zeros((n, m), dtype=np.float32)
-        return Alignment((), empty, empty)
+        return Alignment((), empty, empty, empty)
     cosine = np.clip(a.embeddings @ b.embeddings.T, -1.0, 1.0).astype(np.float32)
     conflict = figure_conflict(a.terms, b.terms)
-    combined = combine_similarity(cosine, term_similarity(a.terms, b.terms), conflict, cfg)
+    lexical = term_similarity(a.terms, b.terms)
+    combined = combine_similarity(cosine, lexical, conflict, cfg)
     score = combined + cfg.context_weight * _context(combined, cfg.link_threshold)
     score = np.minimum(score, 1.0).astype(np.float32)
 
@@ -388,7 +390,7 @@ def align(a: Representation, b: Representation, config: AlignConfig | None = Non
             )
         )
     passages.sort(key=lambda p: (p.a, p.b))
-    return Alignment(tuple(passages), combined, cosine)
+    return Alignment(tuple(passages), combined, cosine, lexical)
 
 
 def coverage(sentences: tuple[Sentence, ...], spans: list[Span]) -> float:

@@ -5,7 +5,8 @@ the same event shares topic and facts but not that structure. The features are
 therefore about structure (coverage of each side, order of the links, share
 of the shorter side explained, one-for-one best matches, strength of the links),
 plus the names and figures both texts state (a rewrite carries its source's; a
-text written from the headline invents its own), and deliberately not about
+text written from the headline invents its own) and the wording the links keep
+(a rewrite rewords most of its source, never all of it), and deliberately not about
 length: in the development data rewrites are shorter than independent texts, a
 confound that says nothing about reuse.
 
@@ -17,6 +18,7 @@ and stored as JSON beside this module.
 from __future__ import annotations
 
 import functools
+import itertools
 import json
 import math
 import re
@@ -57,6 +59,8 @@ FEATURES = (
     "best_passage_links",  # log(1 + links of the largest passage): reuse inside long texts
     "mutual",  # share of the shorter side's sentences that are their best counterpart's best (one for one)
     "specifics",  # share of the names and figures of the side stating fewer that the other states too
+    "link_wording",  # mean content-term overlap of the linked sentences
+    "shared_phrasing",  # share of the word pairs of the side with fewer that the other has too
 )
 
 
@@ -72,9 +76,10 @@ class Calibration:
         related_cosine: below the threshold, ``related`` needs at least this document cosine.
         near_duplicate_coverage: both sides covered at least this much ...
         near_duplicate_lexical: ... by passages this close in wording (verbatim or light edit share).
-        rewrite_coverage: a reuse verdict with this coverage of one side ...
-        rewrite_min_coverage: ... and at least this much of the other is a rewrite; otherwise
-            it is partial reuse (a passage inside a longer text covers little of that text).
+        rewrite_coverage: a reuse verdict with this coverage of the shorter side (in characters) ...
+        rewrite_min_coverage: ... and at least this much of the longer is a rewrite; otherwise
+            it is partial reuse (a few shared sentences, or a passage inside a longer text,
+            which covers little of that text).
         fitted_on: what the calibration was fitted on, in words.
     """
 
@@ -226,6 +231,28 @@ def _shared_specifics(a: Representation, b: Representation) -> float:
     return len(first & second) / fewer if fewer else 0.0
 
 
+def _phrasing(rep: Representation) -> frozenset[tuple[str, str]]:
+    return _phrasing_of(rep.terms)
+
+
+@functools.lru_cache(maxsize=4096)
+def _phrasing_of(terms: tuple[tuple[str, ...], ...]) -> frozenset[tuple[str, str]]:
+    """Adjacent content-term pairs of every sentence: phrasing, where single terms are topic."""
+    return frozenset(pair for sentence in terms for pair in itertools.pairwise(sentence))
+
+
+def _shared_phrasing(a: Representation, b: Representation) -> float:
+    """Share of the word pairs of the side with fewer that the other side has too.
+
+    A rewrite keeps some of its source's phrases even when it rewords most of
+    them; two texts written apart about one event share its words, rarely the
+    way they are put together.
+    """
+    first, second = _phrasing(a), _phrasing(b)
+    fewer = min(len(first), len(second))
+    return len(first & second) / fewer if fewer else 0.0
+
+
 def features(a: Representation, b: Representation, alignment: Alignment) -> dict[str, float]:
     """The judge's inputs for one aligned pair (see ``FEATURES``)."""
     links = alignment.links
@@ -257,9 +284,15 @@ def features(a: Representation, b: Representation, alignment: Alignment) -> dict
         "best_passage_links": math.log1p(max((len(p.links) for p in alignment.passages), default=0)),
         "mutual": mutual,
         "specifics": _shared_specifics(a, b),
+        "link_wording": float(np.mean([alignment.lexical[x.a_index, x.b_index] for x in links] or [0.0])),
+        "shared_phrasing": _shared_phrasing(a, b),
         "_coverage_a": cov_a,
         "_coverage_b": cov_b,
     }
+
+
+def _body_chars(rep: Representation) -> int:
+    return sum(sentence.end - sentence.start for sentence in rep.sentences)
 
 
 def probability(values: dict[str, float], calibration: Calibration) -> float:
@@ -274,6 +307,10 @@ def judge(a: Representation, b: Representation, alignment: Alignment, calibratio
     values = features(a, b, alignment)
     score = probability(values, calibration)
     cov_a, cov_b = values["_coverage_a"], values["_coverage_b"]
+    # A rewrite retells most of the shorter text; the longer may be condensed or padded.
+    # (The longer side's passage may be widened over a whole summarised body, so its
+    # coverage alone says little.)
+    short_cov, long_cov = (cov_a, cov_b) if _body_chars(a) <= _body_chars(b) else (cov_b, cov_a)
     verdict: Verdict
     if score >= calibration.threshold:
         total = sum(p.a[1] - p.a[0] + p.b[1] - p.b[0] for p in alignment.passages)
@@ -288,10 +325,7 @@ def judge(a: Representation, b: Representation, alignment: Alignment, calibratio
             and lexical >= calibration.near_duplicate_lexical
         ):
             verdict = "near_duplicate"
-        elif (
-            max(cov_a, cov_b) >= calibration.rewrite_coverage
-            and min(cov_a, cov_b) >= calibration.rewrite_min_coverage
-        ):
+        elif short_cov >= calibration.rewrite_coverage and long_cov >= calibration.rewrite_min_coverage:
             verdict = "rewrite"
         else:
             verdict = "partial_reuse"
