@@ -1,21 +1,23 @@
-"""Which aligned passages are PAN cases? A learned passage filter against the shipped rule.
+"""Which aligned passages are PAN cases? Fit and score the passage filter against the rule.
 
-    python benchmarks/pan_passages.py --pan ../shared/data/pan13-train --cache /tmp/pan-cache
+    python benchmarks/pan_passages.py --pan ../shared/data/pan13-train --cache /tmp/pan-cache \
+        [-o src/retold/calibrations/minilm-l6-int8.pan-passages.json]
 
 Reads the document cache of ``pan_experiment.py`` (run that first to fill it),
-aligns every pair once, and describes every passage: links, mean combined,
-contextual and term similarity, the weakest link, the passage's extent on each
-side and how densely it is linked, its kind, and the pair's reuse probability.
-A passage is a true detection when most of its suspicious-side characters lie
-inside one of the pair's cases. A logistic model over these is scored out of
-fold (5 folds grouped by suspicious document), and the probability threshold
-that gives the best overall plagdet is reported beside the shipped rule (two
-links, mean similarity 0.6), per class and in false detections.
+aligns every pair once and describes every passage with
+``retold.evaluation.pan_filter.passage_features``. A passage is a true
+detection when most of its suspicious-side characters lie inside one of the
+pair's cases. The logistic filter is scored out of fold (5 folds grouped by
+suspicious document) at a range of probability thresholds, beside the rule
+(two links, mean similarity 0.6): plagdet per class, overall, and false
+detections in the no-plagiarism pairs. With ``-o``, the filter fitted on all
+pairs is written there (the shipped one is this file).
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import multiprocessing
 import pickle
 import random
@@ -27,24 +29,9 @@ import numpy as np
 from retold.align import align
 from retold.config import PipelineConfig, load_config
 from retold.evaluation.pan import CASE, detection_file, read_features, read_pan_pairs
+from retold.evaluation.pan_filter import PASSAGE_FEATURES, fit_passage_filter, passage_features
 from retold.evaluation.pan_measures import Feature, score
-from retold.judge import judge
 from retold.pipeline import Pipeline, Represented
-
-NAMES = (
-    "links",
-    "similarity",
-    "cosine",
-    "lexical",
-    "weakest",
-    "extent_a",
-    "extent_b",
-    "ratio",
-    "density",
-    "verbatim",
-    "light_edit",
-    "pair_score",
-)
 
 _pipeline: Pipeline
 _cache: Path
@@ -71,33 +58,14 @@ def _describe(pairs: list[tuple[str, str]]) -> list[tuple[str, str, list[tuple[F
         if isinstance(a, str) or isinstance(b, str):
             out.append((suspicious, source, []))
             continue
-        ra, rb = a.representation, b.representation
-        alignment = align(ra, rb, _pipeline.config.align)
-        pair_score = judge(ra, rb, alignment, _pipeline.calibration).score
-        rows = []
-        for passage in alignment.passages:
-            links = passage.links
-            a_rows = {x.a_index for x in links}
-            b_rows = {x.b_index for x in links}
-            span_a = max(a_rows) - min(a_rows) + 1
-            span_b = max(b_rows) - min(b_rows) + 1
-            len_a, len_b = passage.a[1] - passage.a[0], passage.b[1] - passage.b[0]
-            values = [
-                float(np.log1p(len(links))),
-                passage.similarity,
-                float(np.mean([alignment.cosine[x.a_index, x.b_index] for x in links])),
-                float(np.mean([alignment.lexical[x.a_index, x.b_index] for x in links])),
-                min(x.similarity for x in links),
-                float(np.log1p(len_a)),
-                float(np.log1p(len_b)),
-                float(np.log((1 + len_a) / (1 + len_b))),
-                min(len(a_rows) / span_a, len(b_rows) / span_b),
-                float(passage.kind == "verbatim"),
-                float(passage.kind == "light_edit"),
-                pair_score,
-            ]
-            feature = Feature(suspicious, passage.a[0], len_a, source, passage.b[0], len_b)
-            rows.append((feature, values))
+        alignment = align(a.representation, b.representation, _pipeline.config.align)
+        rows = [
+            (
+                Feature(suspicious, p.a[0], p.a[1] - p.a[0], source, p.b[0], p.b[1] - p.b[0]),
+                passage_features(p, alignment),
+            )
+            for p in alignment.passages
+        ]
         out.append((suspicious, source, rows))
     return out
 
@@ -119,9 +87,8 @@ def main() -> None:
     parser.add_argument("--pan", type=Path, required=True)
     parser.add_argument("--cache", type=Path, required=True)
     parser.add_argument("--workers", type=int, default=multiprocessing.cpu_count())
+    parser.add_argument("-o", "--output", type=Path, help="write the filter fitted on all pairs here")
     args = parser.parse_args()
-    from sklearn.linear_model import LogisticRegression
-    from sklearn.preprocessing import StandardScaler
 
     config = load_config()
     truth: dict[tuple[str, str], tuple[str, list[Feature]]] = {}
@@ -147,7 +114,7 @@ def main() -> None:
     labels: list[int] = []
     groups: list[str] = []
     folders: list[str] = []
-    for suspicious, source, rows in described:
+    for suspicious, source, rows in sorted(described, key=lambda r: (r[0], r[1])):
         folder, cases = truth[(suspicious, source)]
         for feature, values in rows:
             detections.append(feature)
@@ -157,7 +124,7 @@ def main() -> None:
             folders.append(folder)
     x = np.array(x_rows)
     y = np.array(labels)
-    print(f"{len(described)} pairs, {len(detections)} passages, {int(y.sum())} inside a case")
+    print(f"{len(described)} pairs, {len(detections)} passages, {int(y.sum())} mostly inside a case")
 
     rng = random.Random(0)
     names = sorted(set(groups))
@@ -166,20 +133,25 @@ def main() -> None:
     fold = np.array([fold_of[g] for g in groups])
     probability = np.zeros(len(y))
     for k in range(5):
-        train, test = fold != k, fold == k
-        scaler = StandardScaler().fit(x[train])
-        model = LogisticRegression(max_iter=2000, C=1.0).fit(scaler.transform(x[train]), y[train])
-        probability[test] = model.predict_proba(scaler.transform(x[test]))[:, 1]
-    scaler = StandardScaler().fit(x)
-    model = LogisticRegression(max_iter=2000, C=1.0).fit(scaler.transform(x), y)
-    print("weights (standardised): " + ", ".join(f"{n} {w:+.2f}" for n, w in zip(NAMES, model.coef_[0], strict=True)))
+        fitted = fit_passage_filter(x[fold != k], y[fold != k], config.model, "")
+        probability[fold == k] = [fitted.probability(list(row)) for row in x[fold == k]]
+    fitted = fit_passage_filter(
+        x,
+        y,
+        config.model,
+        f"pan13-train: {len(described)} pairs, {len(y)} passages, {int(y.sum())} in a case",
+    )
+    print(
+        "weights: "
+        + ", ".join(f"{n} {w:+.2f}" for n, w in zip(PASSAGE_FEATURES, fitted.coefficients, strict=True))
+    )
 
     cases_by: dict[str, list[Feature]] = defaultdict(list)
     for folder, cases in truth.values():
         cases_by[folder] += cases
-    shipped = np.array([np.expm1(v[0]) >= 2 and v[1] >= 0.6 for v in x_rows])
+    rule = np.array([round(np.expm1(v[0])) >= 2 and v[1] >= 0.6 for v in x_rows])
 
-    def show(name: str, keep: np.ndarray) -> float:
+    def show(name: str, keep: np.ndarray) -> None:
         kept_by: dict[str, list[Feature]] = defaultdict(list)
         for detection, folder, k in zip(detections, folders, keep, strict=True):
             if k:
@@ -188,22 +160,19 @@ def main() -> None:
             f"{score(cases_by[f], kept_by[f]).plagdet:.3f}" for f in sorted(cases_by) if cases_by[f]
         )
         false = sum(len(kept_by[f]) for f in cases_by if not cases_by[f])
-        overall = score(
-            [c for v in cases_by.values() for c in v], [d for v in kept_by.values() for d in v]
-        )
+        overall = score([c for v in cases_by.values() for c in v], [d for v in kept_by.values() for d in v])
         print(
-            f"{name:<34} {per_class} | overall {overall.plagdet:.3f} (P {overall.precision:.3f} "
-            f"R {overall.recall:.3f} G {overall.granularity:.3f}) | false {false}"
+            f"{name:<34} {per_class} | {overall.plagdet:.3f} (P {overall.precision:.3f} "
+            f"R {overall.recall:.3f} G {overall.granularity:.3f}) | {false}"
         )
-        return overall.plagdet
 
-    print("rule or threshold                  02 / 03 / 04 / 05 plagdet | overall | false detections (01)")
-    show("shipped rule (2 links, sim 0.6)", shipped)
-    best = max(
-        ((show(f"learned, out of fold, p >= {t:.2f}", probability >= t), t) for t in np.arange(0.2, 0.85, 0.05)),
-    )
-    print(f"best threshold {best[1]:.2f}: overall {best[0]:.3f}")
-    show("learned and shipped rule", (probability >= best[1]) & shipped)
+    print("passages kept                      02 / 03 / 04 / 05 plagdet | overall | false detections (01)")
+    show("rule (2 links, similarity 0.6)", rule)
+    for threshold in np.arange(0.3, 0.85, 0.05):
+        show(f"filter out of fold, p >= {threshold:.2f}", probability >= threshold)
+    if args.output:
+        args.output.write_text(json.dumps(fitted.to_dict(), indent=2) + "\n", encoding="utf-8")
+        print(f"wrote {args.output}")
 
 
 if __name__ == "__main__":

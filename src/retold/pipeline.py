@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable, Iterator
 
-from retold.align import Representation, align
+from retold.align import Alignment, Representation, align
 from retold.comparison import Comparison, Side
 from retold.config import PipelineConfig, user_calibration_dir
 from retold.differences import differences as find_differences
@@ -119,6 +119,12 @@ class Pipeline:
         ``with_differences=False`` skips quotes, numbers and names (the PAN
         interface needs only passages), leaving ``differences`` empty.
         """
+        return self.compare_aligned(a, b, with_differences=with_differences)[0]
+
+    def compare_aligned(
+        self, a: Represented, b: Represented, *, with_differences: bool = True
+    ) -> tuple[Comparison, Alignment]:
+        """:meth:`compare_represented`, also returning the alignment with its similarity matrices."""
         alignment = align(a.representation, b.representation, self.config.align)
         judgement = judge(a.representation, b.representation, alignment, self.calibration)
         differences = (
@@ -130,7 +136,7 @@ class Pipeline:
         warnings += self._language_warnings(a) + self._language_warnings(b)
         if a.document.text == b.document.text:
             warnings.append("the two documents are identical")
-        return Comparison(
+        comparison = Comparison(
             a=_side(a),
             b=_side(b),
             verdict=judgement.verdict,
@@ -143,6 +149,7 @@ class Pipeline:
             features=judgement.features,
             warnings=tuple(warnings),
         )
+        return comparison, alignment
 
     def compare(self, a: Document, b: Document) -> Comparison:
         """Compare two documents."""

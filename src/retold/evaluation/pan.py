@@ -22,8 +22,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from retold.align import Alignment
 from retold.comparison import Comparison
 from retold.errors import InputError
+from retold.evaluation.pan_filter import PassageFilter, passage_features
 from retold.evaluation.pan_measures import Feature, Scores, score
 
 __all__ = [
@@ -47,19 +49,24 @@ class PanConfig:
 
     PAN scores passages, not pairs: a short passage inside a long book leaves
     the pair's reuse probability low, so by default every pair reports its
-    passages, and a passage must hold two links of similarity 0.6 (chosen on a
-    300-pair PAN13-train sample; docs/benchmarks.md).
+    passages. Where the encoder has a fitted passage filter
+    (:mod:`retold.evaluation.pan_filter`), a passage is reported when the
+    filter's probability reaches ``min_probability``; otherwise it must hold two
+    links of similarity 0.6 (chosen on a 300-pair PAN13-train sample;
+    docs/benchmarks.md).
 
     Attributes:
         min_score: only pairs whose reuse probability is at least this report passages
             (0 reports the passages of every pair).
-        min_links: a passage needs at least this many sentence links.
+        min_links: without a filter, a passage needs at least this many sentence links ...
         min_similarity: ... and at least this mean link similarity.
+        min_probability: with a filter, the least probability of a reported passage.
     """
 
     min_score: float = 0.0
     min_links: int = 2
     min_similarity: float = 0.6
+    min_probability: float = 0.7
 
 
 def read_pan_pairs(path: Path) -> tuple[list[tuple[str, str]], list[str]]:
@@ -98,13 +105,26 @@ def detection_file(suspicious: str, source: str) -> str:
     return f"{Path(suspicious).stem}-{Path(source).stem}.xml"
 
 
-def detections_from(comparison: Comparison, config: PanConfig) -> list[Feature]:
-    """The passages of a comparison (``a`` suspicious, ``b`` source) that become detections."""
+def detections_from(
+    comparison: Comparison,
+    config: PanConfig,
+    alignment: Alignment | None = None,
+    passage_filter: PassageFilter | None = None,
+) -> list[Feature]:
+    """The passages of a comparison (``a`` suspicious, ``b`` source) that become detections.
+
+    With ``passage_filter`` and the ``alignment`` the comparison was made from,
+    the filter decides; otherwise the rule of ``config``.
+    """
     if comparison.score < config.min_score:
         return []
     out = []
     for passage in comparison.passages:
-        if len(passage.links) < config.min_links or passage.similarity < config.min_similarity:
+        if passage_filter is not None and alignment is not None:
+            probability = passage_filter.probability(passage_features(passage, alignment))
+            if probability < config.min_probability:
+                continue
+        elif len(passage.links) < config.min_links or passage.similarity < config.min_similarity:
             continue
         (a_start, a_end), (b_start, b_end) = passage.a, passage.b
         out.append(
