@@ -20,6 +20,7 @@ import pickle
 import random
 import time
 from collections import defaultdict
+from collections.abc import Iterator
 from pathlib import Path
 
 from retold.comparison import Comparison
@@ -44,10 +45,15 @@ _cache: Path
 _filter: PassageFilter | None
 
 
-def _init(config: PipelineConfig, root: Path, cache: Path) -> None:
+def init(config: PipelineConfig, root: Path, cache: Path) -> None:
+    """A worker's state: the pipeline, the corpus, the cache and the shipped passage filter."""
     global _pipeline, _root, _cache, _filter
     _pipeline, _root, _cache = Pipeline(config), root, cache
     _filter = load_passage_filter(config.model)
+
+
+def pipeline() -> Pipeline:
+    return _pipeline
 
 
 def _shard(name: str) -> Path:
@@ -78,16 +84,48 @@ def _load(name: str) -> Represented | str:
 Found = tuple[str, str, Comparison | None, list[Feature]]
 
 
-def _align(pairs: list[tuple[str, str]]) -> list[Found]:
-    """Each pair's comparison, and its detections as ``retold pan`` makes them (with the passage filter)."""
+def represented_pairs(
+    pairs: list[tuple[str, str]],
+) -> Iterator[tuple[str, str, Represented | None, Represented | None]]:
+    """Each pair's two cached documents, each loaded once per call; None for one that could not be read."""
     loaded: dict[str, Represented | str] = {}
-    out: list[Found] = []
     for suspicious, source in pairs:
         for name in (suspicious, source):
             if name not in loaded:
                 loaded[name] = _load(name)
         a, b = loaded[suspicious], loaded[source]
-        if isinstance(a, str) or isinstance(b, str):
+        yield (
+            suspicious,
+            source,
+            a if isinstance(a, Represented) else None,
+            b if isinstance(b, Represented) else None,
+        )
+
+
+def read_truth(
+    root: Path, classes: str | None = None, sample: int | None = None
+) -> dict[tuple[str, str], tuple[str, list[Feature]]]:
+    """Every pair of the corpus's class folders (or ``sample`` per class), with its class and cases."""
+    truth: dict[tuple[str, str], tuple[str, list[Feature]]] = {}
+    rng = random.Random(0)
+    for folder in sorted(p for p in root.iterdir() if (p / "pairs").is_file()):
+        if classes and not folder.name.startswith(tuple(classes.split(","))):
+            continue
+        pairs, _ = read_pan_pairs(folder / "pairs")
+        if sample:
+            pairs = rng.sample(pairs, min(sample, len(pairs)))
+        for suspicious, source in pairs:
+            path = folder / detection_file(suspicious, source)
+            cases = read_features(path, CASE) if path.is_file() else []
+            truth[(suspicious, source)] = (folder.name, [c for c in cases if c.source == source])
+    return truth
+
+
+def _align(pairs: list[tuple[str, str]]) -> list[Found]:
+    """Each pair's comparison, and its detections as ``retold pan`` makes them (with the passage filter)."""
+    out: list[Found] = []
+    for suspicious, source, a, b in represented_pairs(pairs):
+        if a is None or b is None:
             out.append((suspicious, source, None, []))
             continue
         comparison, alignment = _pipeline.compare_aligned(a, b, with_differences=False)
@@ -119,21 +157,10 @@ def main() -> None:
     )
     args.cache.mkdir(parents=True, exist_ok=True)
 
-    truth: dict[tuple[str, str], tuple[str, list[Feature]]] = {}
-    rng = random.Random(0)
-    for folder in sorted(p for p in args.pan.iterdir() if (p / "pairs").is_file()):
-        if args.classes and not folder.name.startswith(tuple(args.classes.split(","))):
-            continue
-        pairs, _ = read_pan_pairs(folder / "pairs")
-        if args.sample:
-            pairs = rng.sample(pairs, min(args.sample, len(pairs)))
-        for suspicious, source in pairs:
-            path = folder / detection_file(suspicious, source)
-            cases = read_features(path, CASE) if path.is_file() else []
-            truth[(suspicious, source)] = (folder.name, [c for c in cases if c.source == source])
+    truth = read_truth(args.pan, args.classes, args.sample)
 
     context = multiprocessing.get_context("spawn")
-    with context.Pool(args.workers, initializer=_init, initargs=(single, args.pan, args.cache)) as pool:
+    with context.Pool(args.workers, initializer=init, initargs=(single, args.pan, args.cache)) as pool:
         names = sorted({("susp", s) for s, _ in truth} | {("src", r) for _, r in truth})
         missing = [n for n in names if not (args.cache / f"{n[1]}.pkl").exists()]
         if missing:

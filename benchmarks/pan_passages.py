@@ -3,8 +3,8 @@
     python benchmarks/pan_passages.py --pan ../shared/data/pan13-train --cache /tmp/pan-cache \
         [-o src/retold/calibrations/minilm-l6-int8.pan-passages.json]
 
-Reads the document cache of ``pan_experiment.py`` (run that first to fill it),
-aligns every pair once and describes every passage with
+Reads the document cache of ``pan_experiment.py`` through its helpers (run that
+first to fill the cache), aligns every pair once and describes every passage with
 ``retold.evaluation.pan_filter.passage_features``. A passage is a true
 detection when most of its suspicious-side characters lie inside one of the
 pair's cases. The logistic filter is scored out of fold (5 folds grouped by
@@ -17,48 +17,31 @@ pairs is written there (the shipped one is this file).
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import multiprocessing
-import pickle
 import random
 from collections import defaultdict
 from pathlib import Path
 
 import numpy as np
+import pan_experiment
+from pan_experiment import read_truth, represented_pairs
 
 from retold.align import align
-from retold.config import PipelineConfig, load_config
-from retold.evaluation.pan import CASE, detection_file, read_features, read_pan_pairs
+from retold.config import load_config
 from retold.evaluation.pan_filter import PASSAGE_FEATURES, fit_passage_filter, passage_features
 from retold.evaluation.pan_measures import Feature, score
-from retold.pipeline import Pipeline, Represented
-
-_pipeline: Pipeline
-_cache: Path
-
-
-def _init(config: PipelineConfig, cache: Path) -> None:
-    global _pipeline, _cache
-    _pipeline, _cache = Pipeline(config), cache
-
-
-def _load(name: str) -> Represented | str:
-    with (_cache / f"{name}.pkl").open("rb") as handle:
-        return pickle.load(handle)  # our own cache, written by pan_experiment.py
 
 
 def _describe(pairs: list[tuple[str, str]]) -> list[tuple[str, str, list[tuple[Feature, list[float]]]]]:
+    """Each pair's passages as detections, with the filter's features (runs in a pan_experiment worker)."""
     out = []
-    loaded: dict[str, Represented | str] = {}
-    for suspicious, source in pairs:
-        for name in (suspicious, source):
-            if name not in loaded:
-                loaded[name] = _load(name)
-        a, b = loaded[suspicious], loaded[source]
-        if isinstance(a, str) or isinstance(b, str):
+    for suspicious, source, a, b in represented_pairs(pairs):
+        if a is None or b is None:
             out.append((suspicious, source, []))
             continue
-        alignment = align(a.representation, b.representation, _pipeline.config.align)
+        alignment = align(a.representation, b.representation, pan_experiment.pipeline().config.align)
         rows = [
             (
                 Feature(suspicious, p.a[0], p.a[1] - p.a[0], source, p.b[0], p.b[1] - p.b[0]),
@@ -91,22 +74,18 @@ def main() -> None:
     args = parser.parse_args()
 
     config = load_config()
-    truth: dict[tuple[str, str], tuple[str, list[Feature]]] = {}
-    for folder in sorted(p for p in args.pan.iterdir() if (p / "pairs").is_file()):
-        pairs, _ = read_pan_pairs(folder / "pairs")
-        for suspicious, source in pairs:
-            path = folder / detection_file(suspicious, source)
-            cases = read_features(path, CASE) if path.is_file() else []
-            truth[(suspicious, source)] = (folder.name, [c for c in cases if c.source == source])
+    truth = read_truth(args.pan)
     missing = [n for pair in truth for n in pair if not (args.cache / f"{n}.pkl").exists()]
     if missing:
         raise SystemExit(f"{len(missing)} documents are not in {args.cache}: run pan_experiment.py first")
     by_suspicious: dict[str, list[tuple[str, str]]] = defaultdict(list)
     for pair in truth:
         by_suspicious[pair[0]].append(pair)
-    single = PipelineConfig(model=config.model, threads=1, segment=config.segment, align=config.align)
+    single = dataclasses.replace(config, threads=1)
     context = multiprocessing.get_context("spawn")
-    with context.Pool(args.workers, initializer=_init, initargs=(single, args.cache)) as pool:
+    with context.Pool(
+        args.workers, initializer=pan_experiment.init, initargs=(single, args.pan, args.cache)
+    ) as pool:
         described = [r for chunk in pool.imap_unordered(_describe, by_suspicious.values()) for r in chunk]
 
     detections: list[Feature] = []
@@ -149,7 +128,13 @@ def main() -> None:
     cases_by: dict[str, list[Feature]] = defaultdict(list)
     for folder, cases in truth.values():
         cases_by[folder] += cases
-    rule = np.array([round(np.expm1(v[0])) >= 2 and v[1] >= 0.6 for v in x_rows])
+    links, similarity = PASSAGE_FEATURES.index("links"), PASSAGE_FEATURES.index("similarity")
+    rule = np.array(
+        [
+            round(np.expm1(v[links])) >= config.pan.min_links and v[similarity] >= config.pan.min_similarity
+            for v in x_rows
+        ]
+    )
 
     def show(name: str, keep: np.ndarray) -> None:
         kept_by: dict[str, list[Feature]] = defaultdict(list)

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from importlib import resources
 from importlib.resources.abc import Traversable
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 import numpy.typing as npt
@@ -149,16 +149,30 @@ def load_calibration(model: str, directories: tuple[Path, ...] = ()) -> Calibrat
     path = next((c for c in candidates if c.is_file()), None)
     if path is None:
         raise CalibrationError(f"no calibration for the model '{model}'; run retold calibrate")
+    calibration = Calibration.from_dict(read_fitted(path, "calibration"))
+    check_model(calibration.model, model, path, "calibration")
+    return calibration
+
+
+def read_fitted(path: Path | Traversable, what: str) -> dict[str, Any]:
+    """The JSON object of a fitted model's file (``what`` names it in errors).
+
+    Raises:
+        CalibrationError: unreadable, not JSON, or not an object.
+    """
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise CalibrationError(f"cannot read the calibration {path}: {exc}") from exc
+        raise CalibrationError(f"cannot read the {what} {path}: {exc}") from exc
     if not isinstance(data, dict):
-        raise CalibrationError(f"malformed calibration {path}: not a JSON object")
-    calibration = Calibration.from_dict(data)
-    if calibration.model != model:
-        raise CalibrationError(f"{path} is the calibration of '{calibration.model}', not of '{model}'")
-    return calibration
+        raise CalibrationError(f"malformed {what} {path}: not a JSON object")
+    return data
+
+
+def check_model(found: str, wanted: str, path: Path | Traversable, what: str) -> None:
+    """Refuse a fitted file that belongs to another encoder."""
+    if found != wanted:
+        raise CalibrationError(f"{path} is the {what} of '{found}', not of '{wanted}'")
 
 
 @dataclass(frozen=True, slots=True)

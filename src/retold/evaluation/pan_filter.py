@@ -13,7 +13,6 @@ calibration; without one, the rule applies.
 
 from __future__ import annotations
 
-import json
 import math
 from dataclasses import dataclass
 from importlib import resources
@@ -24,6 +23,7 @@ import numpy.typing as npt
 
 from retold.align import Alignment, Passage
 from retold.errors import CalibrationError
+from retold.judge import check_model, read_fitted
 
 __all__ = [
     "PASSAGE_FEATURES",
@@ -122,15 +122,8 @@ def load_passage_filter(model: str) -> PassageFilter | None:
     path = resources.files("retold") / "calibrations" / filter_file_name(model)
     if not path.is_file():
         return None
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise CalibrationError(f"cannot read the PAN passage filter {path}: {exc}") from exc
-    if not isinstance(data, dict):
-        raise CalibrationError(f"malformed PAN passage filter {path}: not a JSON object")
-    found = PassageFilter.from_dict(data)
-    if found.model != model:
-        raise CalibrationError(f"{path} is the PAN passage filter of '{found.model}', not of '{model}'")
+    found = PassageFilter.from_dict(read_fitted(path, "PAN passage filter"))
+    check_model(found.model, model, path, "PAN passage filter")
     return found
 
 
