@@ -124,3 +124,20 @@ def test_differences_can_be_skipped_for_passage_only_work(pipeline: Pipeline) ->
     bare = pipeline.compare_represented(a, b, with_differences=False)
     assert full.differences and not bare.differences
     assert (bare.verdict, bare.score, bare.passages) == (full.verdict, full.score, full.passages)
+
+
+def test_one_shared_stock_sentence_is_not_reuse(pipeline: Pipeline) -> None:
+    # Two court stories about different people; the only sentence they share is stock wording.
+    first = (
+        "A former mayor of Eastbridge appeared in court on Tuesday charged with taking bribes from a "
+        "building contractor. Prosecutors say he accepted cash payments over three years in return for "
+        "planning approvals. He has denied any wrongdoing. The trial is expected to last six weeks."
+    )
+    second = (
+        "The chief executive of a shipping firm was questioned by police over missing pension funds. "
+        "Investigators are examining transfers made to accounts abroad between 2019 and 2021. "
+        "He has denied any wrongdoing. His lawyers said he would cooperate fully with the inquiry."
+    )
+    result = pipeline.compare(Document("a", first), Document("b", second))
+    assert result.verdict not in ("near_duplicate", "rewrite", "partial_reuse")
+    assert result.score < pipeline.calibration.threshold

@@ -22,6 +22,7 @@ import itertools
 import json
 import math
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from importlib import resources
 from importlib.resources.abc import Traversable
@@ -80,6 +81,9 @@ class Calibration:
         rewrite_min_coverage: ... and at least this much of the longer is a rewrite; otherwise
             it is partial reuse (a few shared sentences, or a passage inside a longer text,
             which covers little of that text).
+        min_reuse_chars: linked sentences holding fewer characters than this (on the side
+            with fewer) are too little to call reuse, however close: one stock sentence
+            ("He has denied any wrongdoing.") is shared by texts that never met.
         fitted_on: what the calibration was fitted on, in words.
     """
 
@@ -92,6 +96,7 @@ class Calibration:
     near_duplicate_lexical: float = 0.8
     rewrite_coverage: float = 0.5
     rewrite_min_coverage: float = 0.25
+    min_reuse_chars: int = 100
     fitted_on: str = ""
 
     def to_dict(self) -> dict[str, object]:
@@ -106,6 +111,7 @@ class Calibration:
             "near_duplicate_lexical": self.near_duplicate_lexical,
             "rewrite_coverage": self.rewrite_coverage,
             "rewrite_min_coverage": self.rewrite_min_coverage,
+            "min_reuse_chars": self.min_reuse_chars,
             "fitted_on": self.fitted_on,
         }
 
@@ -127,6 +133,7 @@ class Calibration:
                 near_duplicate_lexical=float(data["near_duplicate_lexical"]),  # type: ignore[arg-type]
                 rewrite_coverage=float(data["rewrite_coverage"]),  # type: ignore[arg-type]
                 rewrite_min_coverage=float(data.get("rewrite_min_coverage", 0.25)),  # type: ignore[arg-type]
+                min_reuse_chars=int(data.get("min_reuse_chars", 100)),  # type: ignore[call-overload]
                 fitted_on=str(data.get("fitted_on", "")),
             )
         except (KeyError, TypeError, ValueError) as exc:
@@ -302,11 +309,18 @@ def features(a: Representation, b: Representation, alignment: Alignment) -> dict
         "shared_phrasing": _shared_phrasing(a, b),
         "_coverage_a": cov_a,
         "_coverage_b": cov_b,
+        "_linked_chars": min(
+            _chars(a, {link.a_index for link in links}), _chars(b, {link.b_index for link in links})
+        ),
     }
 
 
+def _chars(rep: Representation, indices: Iterable[int]) -> int:
+    return sum(rep.sentences[i].end - rep.sentences[i].start for i in indices)
+
+
 def _body_chars(rep: Representation) -> int:
-    return sum(sentence.end - sentence.start for sentence in rep.sentences)
+    return _chars(rep, range(len(rep.sentences)))
 
 
 def probability(values: dict[str, float], calibration: Calibration) -> float:
@@ -320,6 +334,11 @@ def judge(a: Representation, b: Representation, alignment: Alignment, calibratio
     """Turn an alignment into a verdict and a calibrated score."""
     values = features(a, b, alignment)
     score = probability(values, calibration)
+    evidence = values["_linked_chars"]
+    if evidence < calibration.min_reuse_chars:
+        # Too little linked text to tell reuse from a stock sentence: the score is
+        # scaled down with the evidence, below the threshold, so verdict and score agree.
+        score = min(score, calibration.threshold * evidence / calibration.min_reuse_chars)
     cov_a, cov_b = values["_coverage_a"], values["_coverage_b"]
     # A rewrite retells most of the shorter text; the longer may be condensed or padded.
     # (The longer side's passage may be widened over a whole summarised body, so its
