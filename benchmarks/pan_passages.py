@@ -1,7 +1,7 @@
 """Which aligned passages are PAN cases? Fit and score the passage filter against the rule.
 
     python benchmarks/pan_passages.py --pan ../shared/data/pan13-train --cache /tmp/pan-cache \
-        [-o src/retold/calibrations/minilm-l6-int8.pan-passages.json]
+        [--set align.strong_threshold=0.6 ...] [-o src/retold/calibrations/minilm-l6-int8.pan-passages.json]
 
 Reads the document cache of ``pan_experiment.py`` through its helpers (run that
 first to fill the cache), aligns every pair once and describes every passage with
@@ -70,10 +70,11 @@ def main() -> None:
     parser.add_argument("--pan", type=Path, required=True)
     parser.add_argument("--cache", type=Path, required=True)
     parser.add_argument("--workers", type=int, default=multiprocessing.cpu_count())
+    parser.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", help="a setting to try")
     parser.add_argument("-o", "--output", type=Path, help="write the filter fitted on all pairs here")
     args = parser.parse_args()
 
-    config = load_config()
+    config = load_config(overrides=dict(item.split("=", 1) for item in args.set))
     truth = read_truth(args.pan)
     missing = [n for pair in truth for n in pair if not (args.cache / f"{n}.pkl").exists()]
     if missing:
