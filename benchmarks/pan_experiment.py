@@ -129,7 +129,9 @@ def _align(pairs: list[tuple[str, str]]) -> list[Found]:
             out.append((suspicious, source, None, []))
             continue
         comparison, alignment = _pipeline.compare_aligned(a, b, with_differences=False)
-        shipped = detections_from(comparison, _pipeline.config.pan, alignment, _filter)
+        shipped = detections_from(
+            comparison, _pipeline.config.pan, alignment, _filter, (a.document.text, b.document.text)
+        )
         out.append((suspicious, source, comparison, shipped))
     return out
 

@@ -10,7 +10,9 @@ detection when most of its suspicious-side characters lie inside one of the
 pair's cases. The logistic filter is scored out of fold (5 folds grouped by
 suspicious document) at a range of probability thresholds, beside the rule
 (two links, mean similarity 0.6): plagdet per class, overall, and false
-detections in the no-plagiarism pairs. With ``-o``, the filter fitted on all
+detections in the no-plagiarism pairs, with the kept passages post-processed
+into detections as ``retold pan`` does (``retold.evaluation.pan_post``) and,
+for reference, raw. With ``-o``, the filter fitted on all
 pairs is written there (the shipped one is this file).
 """
 
@@ -32,6 +34,8 @@ from retold.align import align
 from retold.config import load_config
 from retold.evaluation.pan_filter import PASSAGE_FEATURES, fit_passage_filter, passage_features
 from retold.evaluation.pan_measures import Feature, score
+from retold.evaluation.pan_post import post_process
+from retold.ingest import read_document
 
 
 def _describe(pairs: list[tuple[str, str]]) -> list[tuple[str, str, list[tuple[Feature, list[float]]]]]:
@@ -137,25 +141,41 @@ def main() -> None:
         ]
     )
 
-    def show(name: str, keep: np.ndarray) -> None:
-        kept_by: dict[str, list[Feature]] = defaultdict(list)
-        for detection, folder, k in zip(detections, folders, keep, strict=True):
+    texts: dict[str, str] = {}
+
+    def text(folder: str, name: str) -> str:
+        if name not in texts:
+            texts[name] = read_document(args.pan / folder / name, html=False).text
+        return texts[name]
+
+    def show(name: str, keep: np.ndarray, post: bool) -> None:
+        by_pair: dict[tuple[str, str], list[Feature]] = defaultdict(list)
+        for detection, k in zip(detections, keep, strict=True):
             if k:
-                kept_by[folder].append(detection)
+                by_pair[(detection.suspicious, detection.source)].append(detection)
+        kept_by: dict[str, list[Feature]] = defaultdict(list)
+        for (suspicious, source), found in by_pair.items():
+            if post:
+                found = post_process(
+                    found, text("susp", suspicious), text("src", source), config.pan.detections
+                )
+            kept_by[truth[(suspicious, source)][0]] += found
         per_class = " ".join(
             f"{score(cases_by[f], kept_by[f]).plagdet:.3f}" for f in sorted(cases_by) if cases_by[f]
         )
         false = sum(len(kept_by[f]) for f in cases_by if not cases_by[f])
         overall = score([c for v in cases_by.values() for c in v], [d for v in kept_by.values() for d in v])
         print(
-            f"{name:<34} {per_class} | {overall.plagdet:.3f} (P {overall.precision:.3f} "
+            f"{name:<38} {per_class} | {overall.plagdet:.3f} (P {overall.precision:.3f} "
             f"R {overall.recall:.3f} G {overall.granularity:.3f}) | {false}"
         )
 
-    print("passages kept                      02 / 03 / 04 / 05 plagdet | overall | false detections (01)")
-    show("rule (2 links, similarity 0.6)", rule)
+    print(f"{'passages kept':<38} 02 / 03 / 04 / 05 plagdet | overall | false detections (01)")
+    show("rule (2 links, similarity 0.6), raw", rule, post=False)
+    show("filter out of fold, p >= 0.70, raw", probability >= 0.7, post=False)
+    show("rule, post-processed", rule, post=True)
     for threshold in np.arange(0.3, 0.85, 0.05):
-        show(f"filter out of fold, p >= {threshold:.2f}", probability >= threshold)
+        show(f"filter out of fold, p >= {threshold:.2f}, post", probability >= threshold, post=True)
     if args.output:
         args.output.write_text(json.dumps(fitted.to_dict(), indent=2) + "\n", encoding="utf-8")
         print(f"wrote {args.output}")

@@ -86,8 +86,9 @@ def test_pan_run_writes_one_xml_per_pair_and_finds_the_copied_passage(corpus: tu
     found = read_features(out / detection_file(SUSP, SRC), DETECTION)
     assert found and all(f.suspicious == SUSP and f.source == SRC for f in found)
     best = max(found, key=lambda f: f.size)
-    assert abs(best.this_offset - case.this_offset) < 5 and abs(best.source_offset - case.source_offset) < 5
-    assert abs(best.this_length - case.this_length) < 20
+    # Bounded to the copied words: from the first to the last, the closing full stop aside.
+    assert (best.this_offset, best.source_offset) == (case.this_offset, case.source_offset)
+    assert 0 <= case.this_length - best.this_length <= 1 and 0 <= case.source_length - best.source_length <= 1
     assert read_features(out / detection_file(SUSP, OTHER), DETECTION) == []
 
     scores = score_corpus(root, out)

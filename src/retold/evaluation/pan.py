@@ -19,7 +19,7 @@ import os
 import tempfile
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from retold.align import Alignment
@@ -27,6 +27,7 @@ from retold.comparison import Comparison
 from retold.errors import InputError
 from retold.evaluation.pan_filter import PassageFilter, passage_features
 from retold.evaluation.pan_measures import Feature, Scores, score
+from retold.evaluation.pan_post import DetectionConfig, post_process
 
 __all__ = [
     "CorpusScores",
@@ -53,7 +54,9 @@ class PanConfig:
     (:mod:`retold.evaluation.pan_filter`), a passage is reported when the
     filter's probability reaches ``min_probability``; otherwise it must hold two
     links of similarity 0.6 (chosen on a 300-pair PAN13-train sample;
-    docs/benchmarks.md).
+    docs/benchmarks.md). With the two texts, the reported passages are then
+    turned into detections by :func:`retold.evaluation.pan_post.post_process`
+    (character bounds, merging, overlaps, summaries, size; ``detections``).
 
     Attributes:
         min_score: only pairs whose reuse probability is at least this report passages
@@ -61,12 +64,14 @@ class PanConfig:
         min_links: without a filter, a passage needs at least this many sentence links ...
         min_similarity: ... and at least this mean link similarity.
         min_probability: with a filter, the least probability of a reported passage.
+        detections: how reported passages become detections.
     """
 
     min_score: float = 0.0
     min_links: int = 2
     min_similarity: float = 0.6
-    min_probability: float = 0.7
+    min_probability: float = 0.6
+    detections: DetectionConfig = field(default_factory=DetectionConfig)
 
 
 def read_pan_pairs(path: Path) -> tuple[list[tuple[str, str]], list[str]]:
@@ -110,11 +115,15 @@ def detections_from(
     config: PanConfig,
     alignment: Alignment | None = None,
     passage_filter: PassageFilter | None = None,
+    texts: tuple[str, str] | None = None,
 ) -> list[Feature]:
     """The passages of a comparison (``a`` suspicious, ``b`` source) that become detections.
 
     With ``passage_filter`` and the ``alignment`` the comparison was made from,
-    the filter decides; otherwise the rule of ``config``.
+    the filter decides which passages are reported; otherwise the rule of
+    ``config``. With ``texts`` (the suspicious and the source text the
+    comparison's offsets refer to), the reported passages are post-processed
+    into detections (``config.detections``); without, each is one detection.
     """
     if comparison.score < config.min_score:
         return []
@@ -130,6 +139,8 @@ def detections_from(
         out.append(
             Feature(comparison.a.id, a_start, a_end - a_start, comparison.b.id, b_start, b_end - b_start)
         )
+    if texts is not None:
+        out = post_process(out, texts[0], texts[1], config.detections)
     return out
 
 

@@ -100,7 +100,9 @@ class _Worker:
                 results.append(PairResult(suspicious, source, 0, str(exc)))
                 continue
             comparison, alignment = self.pipeline.compare_aligned(a, b, with_differences=False)
-            detections = detections_from(comparison, self.pan, alignment, self.passage_filter)
+            detections = detections_from(
+                comparison, self.pan, alignment, self.passage_filter, (a.document.text, b.document.text)
+            )
             write_detections(self.out_dir, suspicious, source, detections)
             results.append(PairResult(suspicious, source, len(detections)))
         return results

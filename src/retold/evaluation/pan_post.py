@@ -1,0 +1,184 @@
+"""From aligned passages to PAN detections: character bounds and one detection per reused region.
+
+The aligner works in whole sentences, and PAN measures characters, per
+detection. Five steps turn a pair's reported passages into its detections:
+
+1. Exact bounds. A passage whose words lie largely in runs shared with the
+   other side (a copy, edited or not) is re-bounded to its first and last
+   shared run, looked for up to ``margin`` characters beyond its ends: a copy
+   starts and ends where its words do, not where the segmenter's sentences do
+   (a copied stretch glued into the middle of a line, a short line the
+   segmenter left out of the body).
+2. Merging. Detections close together on both sides are one reuse: a summary
+   or a heavily reworked stretch is often found in pieces.
+3. Overlaps. A detection lying mostly inside a longer one on the suspicious
+   side is dropped: a source that repeats itself offers two origins for one
+   stretch, and only one is where it came from.
+4. Summaries. A detection whose source side is several times its suspicious
+   side, spread over a good part of the source, summarises the whole source.
+5. Size. A detection shorter than ``min_chars`` on either side is dropped: a
+   shared heading or a stock sentence is not reuse of a passage.
+
+Examples:
+    >>> from retold.evaluation.pan_measures import Feature
+    >>> said = "the minister said on Monday{} the budget will rise by four percent next year"
+    >>> susp = "Markets were calm. As " + said.format(",") + ", and unions object."
+    >>> src = "In other news. T" + said.format("")[1:] + ". More later."
+    >>> rough = Feature("s", 0, len(susp), "r", 0, len(src))
+    >>> [found] = post_process([rough], susp, src, DetectionConfig(min_chars=10))
+    >>> susp[found.this_offset : found.this_offset + found.this_length]
+    'the minister said on Monday, the budget will rise by four percent next year'
+    >>> src[found.source_offset : found.source_offset + found.source_length]
+    'The minister said on Monday the budget will rise by four percent next year'
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from difflib import Match, SequenceMatcher
+
+from retold.evaluation.pan_measures import Feature
+
+__all__ = ["DetectionConfig", "exact_bounds", "post_process"]
+
+_WORD = re.compile(r"\w+")
+_MAX_WORDS = 6000  # longer regions keep their sentence bounds (the matcher is quadratic at worst)
+
+
+@dataclass(frozen=True, slots=True)
+class DetectionConfig:
+    """How passages become PAN detections (chosen on PAN13-train; docs/experiments.md).
+
+    Attributes:
+        margin: characters beyond a passage's ends searched for its shared runs.
+        run_words: the least words of a shared run.
+        run_gap: runs at most this many words apart on both sides belong to one stretch.
+        copied_share: a passage is re-bounded when shared runs hold at least this
+            share of its words on both sides ...
+        long_run_share: ... or at least this share, in runs of ``long_run_words``
+            words on average (a copy the aligner widened over paraphrased neighbours).
+        long_run_words: see ``long_run_share``.
+        merge_gap: detections at most this many characters apart on the suspicious side ...
+        merge_source_gap: ... and on the source side are merged.
+        overlap: a detection sharing more than this share of its suspicious side with a
+            longer detection is dropped.
+        summary_ratio: a detection whose source side is at least this many times its
+            suspicious side ...
+        summary_cover: ... and covers at least this share of the source text is
+            widened to the whole source; 0 turns it off.
+        min_chars: detections shorter than this on either side are dropped.
+    """
+
+    margin: int = 300
+    run_words: int = 3
+    run_gap: int = 20
+    copied_share: float = 0.5
+    long_run_share: float = 0.2
+    long_run_words: float = 15.0
+    merge_gap: int = 300
+    merge_source_gap: int = 1500
+    overlap: float = 0.5
+    summary_ratio: float = 3.0
+    summary_cover: float = 0.2
+    min_chars: int = 150
+
+
+def _words(text: str, start: int, end: int) -> tuple[list[str], list[tuple[int, int]]]:
+    found = list(_WORD.finditer(text, start, end))
+    return [m.group().lower() for m in found], [(m.start(), m.end()) for m in found]
+
+
+def _stretches(runs: list[Match], gap: int) -> list[list[Match]]:
+    """Runs grouped into stretches: consecutive runs at most ``gap`` words apart on both sides."""
+    out = [[runs[0]]]
+    for run in runs[1:]:
+        last = out[-1][-1]
+        if run.a - (last.a + last.size) <= gap and run.b - (last.b + last.size) <= gap:
+            out[-1].append(run)
+        else:
+            out.append([run])
+    return out
+
+
+def exact_bounds(detection: Feature, suspicious: str, source: str, cfg: DetectionConfig) -> Feature:
+    """Re-bound a largely copied detection to the shared runs of words (step 1); others unchanged."""
+    a_start, a_end = detection.this_offset, detection.this_offset + detection.this_length
+    b_start, b_end = detection.source_offset, detection.source_offset + detection.source_length
+    a_words, a_at = _words(suspicious, max(0, a_start - cfg.margin), min(len(suspicious), a_end + cfg.margin))
+    b_words, b_at = _words(source, max(0, b_start - cfg.margin), min(len(source), b_end + cfg.margin))
+    if not a_words or not b_words or max(len(a_words), len(b_words)) > _MAX_WORDS:
+        return detection
+    matcher = SequenceMatcher(None, a_words, b_words, autojunk=False)
+    runs = [m for m in matcher.get_matching_blocks() if m.size >= cfg.run_words]
+    if not runs:
+        return detection
+    inside_a = [k for k, (s, e) in enumerate(a_at) if s >= a_start and e <= a_end]
+    inside_b = [k for k, (s, e) in enumerate(b_at) if s >= b_start and e <= b_end]
+    shared_a = {m.a + k for m in runs for k in range(m.size)}
+    shared_b = {m.b + k for m in runs for k in range(m.size)}
+    share = min(
+        len(shared_a.intersection(inside_a)) / max(1, len(inside_a)),
+        len(shared_b.intersection(inside_b)) / max(1, len(inside_b)),
+    )
+    mean_run = sum(m.size for m in runs) / len(runs)
+    if share < cfg.copied_share and not (share >= cfg.long_run_share and mean_run >= cfg.long_run_words):
+        return detection
+    stretches = _stretches(runs, cfg.run_gap)
+    largest = max(sum(m.size for m in s) for s in stretches)
+    kept = [s for s in stretches if sum(m.size for m in s) >= largest / 4]
+    first, last = kept[0][0], kept[-1][-1]
+    a0, a1 = a_at[first.a][0], a_at[last.a + last.size - 1][1]
+    b0, b1 = b_at[first.b][0], b_at[last.b + last.size - 1][1]
+    return replace(detection, this_offset=a0, this_length=a1 - a0, source_offset=b0, source_length=b1 - b0)
+
+
+def _gap(start: int, length: int, other_start: int, other_length: int) -> int:
+    """Characters between two spans (negative: they overlap by that many)."""
+    return max(start, other_start) - min(start + length, other_start + other_length)
+
+
+def _merge(detections: list[Feature], cfg: DetectionConfig) -> list[Feature]:
+    out: list[Feature] = []
+    for d in sorted(detections, key=lambda f: f.this_offset):
+        if out:
+            p = out[-1]
+            if (
+                _gap(p.this_offset, p.this_length, d.this_offset, d.this_length) <= cfg.merge_gap
+                and _gap(p.source_offset, p.source_length, d.source_offset, d.source_length)
+                <= cfg.merge_source_gap
+            ):
+                a0, a1 = p.this_offset, max(p.this_offset + p.this_length, d.this_offset + d.this_length)
+                b0 = min(p.source_offset, d.source_offset)
+                b1 = max(p.source_offset + p.source_length, d.source_offset + d.source_length)
+                out[-1] = replace(p, this_length=a1 - a0, source_offset=b0, source_length=b1 - b0)
+                continue
+        out.append(d)
+    return out
+
+
+def _drop_overlaps(detections: list[Feature], cfg: DetectionConfig) -> list[Feature]:
+    kept: list[Feature] = []
+    for d in sorted(detections, key=lambda f: (-(f.this_length + f.source_length), f.this_offset)):
+        shared = (-_gap(k.this_offset, k.this_length, d.this_offset, d.this_length) for k in kept)
+        inside = max(shared, default=0)
+        if inside <= cfg.overlap * d.this_length:
+            kept.append(d)
+    return sorted(kept, key=lambda f: f.this_offset)
+
+
+def post_process(
+    detections: list[Feature], suspicious: str, source: str, cfg: DetectionConfig
+) -> list[Feature]:
+    """One pair's detections, re-bounded, merged, de-duplicated and sized (the five steps above)."""
+    found = _merge([exact_bounds(d, suspicious, source, cfg) for d in detections], cfg)
+    found = _drop_overlaps(found, cfg)
+    if cfg.summary_cover > 0:
+        found = [
+            replace(d, source_offset=0, source_length=len(source))
+            if d.source_length >= cfg.summary_ratio * d.this_length
+            and d.source_length >= cfg.summary_cover * len(source)
+            else d
+            for d in found
+        ]
+    return [d for d in found if min(d.this_length, d.source_length) >= cfg.min_chars]
