@@ -32,6 +32,8 @@ from pan_experiment import read_truth, represented_pairs
 
 from retold.align import align
 from retold.config import load_config
+from retold.errors import InputError
+from retold.evaluation.pan import copy_detections
 from retold.evaluation.pan_filter import PASSAGE_FEATURES, fit_passage_filter, passage_features
 from retold.evaluation.pan_measures import Feature, score
 from retold.evaluation.pan_post import post_process
@@ -148,17 +150,29 @@ def main() -> None:
             texts[name] = read_document(args.pan / folder / name, html=False).text
         return texts[name]
 
+    copied: dict[tuple[str, str], list[Feature]] = {}
+
+    def copies(suspicious: str, source: str, texts: tuple[str, str]) -> list[Feature]:
+        if (suspicious, source) not in copied:
+            copied[(suspicious, source)] = copy_detections(suspicious, source, texts, config.pan.copies)
+        return copied[(suspicious, source)]
+
     def show(name: str, keep: np.ndarray, post: bool) -> None:
         by_pair: dict[tuple[str, str], list[Feature]] = defaultdict(list)
         for detection, k in zip(detections, keep, strict=True):
             if k:
                 by_pair[(detection.suspicious, detection.source)].append(detection)
         kept_by: dict[str, list[Feature]] = defaultdict(list)
-        for (suspicious, source), found in by_pair.items():
+        for suspicious, source in truth if post else by_pair:
+            found = by_pair.get((suspicious, source), [])
             if post:
-                found = post_process(
-                    found, text("susp", suspicious), text("src", source), config.pan.detections
-                )
+                try:
+                    texts = text("susp", suspicious), text("src", source)
+                except InputError:  # unreadable: as in retold pan, no detections
+                    continue
+                if config.pan.find_copies:
+                    found = found + copies(suspicious, source, texts)
+                found = post_process(found, *texts, config.pan.detections)
             kept_by[truth[(suspicious, source)][0]] += found
         per_class = " ".join(
             f"{score(cases_by[f], kept_by[f]).plagdet:.3f}" for f in sorted(cases_by) if cases_by[f]

@@ -12,7 +12,7 @@ from conftest import DATA, read
 
 from retold.cli import main
 from retold.errors import InputError
-from retold.evaluation.baselines import jaccard, ngram_passages
+from retold.evaluation.baselines import NgramConfig, jaccard, ngram_passages
 from retold.evaluation.datasets import ai_news_pairs
 from retold.evaluation.judgement import Example, bootstrap, cross_validate, news_measures
 from retold.judge import load_calibration
@@ -219,3 +219,15 @@ def test_eval_verdicts_finds_stored_copies_as_near_duplicates(tmp_path: Path) ->
     assert shares["near_duplicate"]["pairs"] == 1
     assert shares["near_duplicate"]["near_duplicate"] == 1.0
     assert shares["same_topic"]["pairs"] == 2
+
+
+def test_a_phrase_repeated_on_one_side_is_one_seed_not_many() -> None:
+    phrase = "the presidents of the united states of america"
+    suspicious = ". ".join(f"Track {k} is by {phrase}" for k in range(12))
+    source = f"An album released in 1995 by {phrase}, a band from Seattle."
+    # "by" and the phrase make five shared 5-grams, at five places of the source however often
+    # the suspicious side repeats them; counted per occurrence they would be 60 seeds.
+    assert ngram_passages(suspicious, source, NgramConfig(min_seeds=6, min_chars=0)) == []
+    assert ngram_passages(suspicious, source, NgramConfig(min_seeds=5, min_chars=0)) != []
+    # And a passage needs its size on both sides, not only on the side that repeats.
+    assert ngram_passages(suspicious, source, NgramConfig(min_seeds=5)) == []

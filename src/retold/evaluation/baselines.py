@@ -5,13 +5,18 @@
 * Word n-gram passage detection for PAN: shared word 5-grams as seeds, merged
   into passages where seeds lie close together in both documents (the approach
   of the PAN 2012 baseline, with words instead of 50-character n-grams).
+
+``retold pan`` also reports the n-gram passages (with shorter n-grams and more
+seeds, ``PanConfig.copies``) beside its aligned ones: words that survive a copy
+in order, even shuffled and partly replaced, are evidence that sentence
+embeddings blur.
 """
 
 from __future__ import annotations
 
 import re
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 __all__ = ["NgramConfig", "jaccard", "ngram_passages", "word_spans"]
 
@@ -45,8 +50,9 @@ class NgramConfig:
     Attributes:
         n: words per n-gram.
         gap: seeds at most this many characters apart in both documents join a passage.
-        min_seeds: a passage needs at least this many shared n-grams.
-        min_chars: ... and at least this many characters on the suspicious side.
+        min_seeds: a passage needs at least this many shared n-grams, counted on the side
+            where it has fewer distinct ones (a phrase repeated on one side is one seed).
+        min_chars: ... and at least this many characters on both sides.
     """
 
     n: int = 5
@@ -68,21 +74,35 @@ def ngram_passages(
     for k, gram in enumerate(_ngrams([w for w, _, _ in a], cfg.n)):
         for j in where.get(gram, ())[:20]:  # a very common n-gram says little
             seeds.append(((a[k][1], a[k + cfg.n - 1][2]), (b[j][1], b[j + cfg.n - 1][2])))
-    passages: list[list[int]] = []  # [a_start, a_end, b_start, b_end, seeds]
+    passages: list[_Passage] = []
     for (a_start, a_end), (b_start, b_end) in sorted(seeds):
         for passage in reversed(passages[-8:]):
-            near_a = a_start - passage[1] <= cfg.gap
-            near_b = b_start - passage[3] <= cfg.gap and passage[2] - b_end <= cfg.gap
+            near_a = a_start - passage.a_end <= cfg.gap
+            near_b = b_start - passage.b_end <= cfg.gap and passage.b_start - b_end <= cfg.gap
             if near_a and near_b:
-                passage[1] = max(passage[1], a_end)
-                passage[2] = min(passage[2], b_start)
-                passage[3] = max(passage[3], b_end)
-                passage[4] += 1
+                passage.a_end = max(passage.a_end, a_end)
+                passage.b_start = min(passage.b_start, b_start)
+                passage.b_end = max(passage.b_end, b_end)
+                passage.a_seeds.add(a_start)
+                passage.b_seeds.add(b_start)
                 break
         else:
-            passages.append([a_start, a_end, b_start, b_end, 1])
+            passages.append(_Passage(a_start, a_end, b_start, b_end, {a_start}, {b_start}))
     return [
-        ((p[0], p[1]), (p[2], p[3]))
+        ((p.a_start, p.a_end), (p.b_start, p.b_end))
         for p in passages
-        if p[4] >= cfg.min_seeds and p[1] - p[0] >= cfg.min_chars
+        if min(len(p.a_seeds), len(p.b_seeds)) >= cfg.min_seeds
+        and min(p.a_end - p.a_start, p.b_end - p.b_start) >= cfg.min_chars
     ]
+
+
+@dataclass(slots=True)
+class _Passage:
+    """A passage being grown from seeds, with the distinct seed positions on each side."""
+
+    a_start: int
+    a_end: int
+    b_start: int
+    b_end: int
+    a_seeds: set[int] = field(default_factory=set)
+    b_seeds: set[int] = field(default_factory=set)

@@ -25,6 +25,7 @@ from pathlib import Path
 from retold.align import Alignment
 from retold.comparison import Comparison
 from retold.errors import InputError
+from retold.evaluation.baselines import NgramConfig, ngram_passages
 from retold.evaluation.pan_filter import PassageFilter, passage_features
 from retold.evaluation.pan_measures import Feature, Scores, score
 from retold.evaluation.pan_post import DetectionConfig, post_process
@@ -32,6 +33,7 @@ from retold.evaluation.pan_post import DetectionConfig, post_process
 __all__ = [
     "CorpusScores",
     "PanConfig",
+    "copy_detections",
     "detection_file",
     "detections_from",
     "read_features",
@@ -54,9 +56,12 @@ class PanConfig:
     (:mod:`retold.evaluation.pan_filter`), a passage is reported when the
     filter's probability reaches ``min_probability``; otherwise it must hold two
     links of similarity 0.6 (chosen on a 300-pair PAN13-train sample;
-    docs/benchmarks.md). With the two texts, the reported passages are then
-    turned into detections by :func:`retold.evaluation.pan_post.post_process`
-    (character bounds, merging, overlaps, summaries, size; ``detections``).
+    docs/benchmarks.md). With the two texts, stretches where the two share
+    many word n-grams are reported too (``copies``: a copy whose words were
+    shuffled or partly replaced keeps short runs of them, while its sentences'
+    embeddings drift apart), and everything reported is turned into detections
+    by :func:`retold.evaluation.pan_post.post_process` (character bounds,
+    merging, overlaps, summaries, size; ``detections``).
 
     Attributes:
         min_score: only pairs whose reuse probability is at least this report passages
@@ -64,6 +69,8 @@ class PanConfig:
         min_links: without a filter, a passage needs at least this many sentence links ...
         min_similarity: ... and at least this mean link similarity.
         min_probability: with a filter, the least probability of a reported passage.
+        find_copies: also report the stretches of shared word n-grams (``copies``).
+        copies: what such a stretch needs (chosen on PAN13-train; docs/experiments.md).
         detections: how reported passages become detections.
     """
 
@@ -71,6 +78,8 @@ class PanConfig:
     min_links: int = 2
     min_similarity: float = 0.6
     min_probability: float = 0.6
+    find_copies: bool = True
+    copies: NgramConfig = field(default_factory=lambda: NgramConfig(n=3, min_seeds=10))
     detections: DetectionConfig = field(default_factory=DetectionConfig)
 
 
@@ -140,8 +149,20 @@ def detections_from(
             Feature(comparison.a.id, a_start, a_end - a_start, comparison.b.id, b_start, b_end - b_start)
         )
     if texts is not None:
+        if config.find_copies:
+            out += copy_detections(comparison.a.id, comparison.b.id, texts, config.copies)
         out = post_process(out, texts[0], texts[1], config.detections)
     return out
+
+
+def copy_detections(
+    suspicious: str, source: str, texts: tuple[str, str], config: NgramConfig
+) -> list[Feature]:
+    """The stretches of shared word n-grams between the two texts, as detections before post-processing."""
+    return [
+        Feature(suspicious, a0, a1 - a0, source, b0, b1 - b0)
+        for (a0, a1), (b0, b1) in ngram_passages(texts[0], texts[1], config)
+    ]
 
 
 def _document_xml(suspicious: str, features: Iterable[Feature], name: str) -> str:
