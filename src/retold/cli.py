@@ -288,8 +288,10 @@ def pan(
     PAIRS lines are 'suspicious-documentX.txt source-documentY.txt'; the files
     are read from SUSP_DIR and SRC_DIR. Pairs whose XML already exists in
     OUT_DIR are skipped, so an interrupted run continues where it stopped (use
-    an empty OUT_DIR to rerun with other settings). Which passages become
-    detections: pan.min_links, pan.min_similarity, pan.min_score (--set).
+    an empty OUT_DIR to rerun with other settings). Which aligned passages
+    become detections: the model's fitted passage filter (pan.min_probability),
+    or pan.min_links and pan.min_similarity without one; stretches of shared
+    word n-grams are reported beside them (pan.find_copies, pan.copies.*).
 
     \b
     Example:

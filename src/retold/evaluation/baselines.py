@@ -50,8 +50,9 @@ class NgramConfig:
     Attributes:
         n: words per n-gram.
         gap: seeds at most this many characters apart in both documents join a passage.
-        min_seeds: a passage needs at least this many shared n-grams, counted on the side
-            where it has fewer distinct ones (a phrase repeated on one side is one seed).
+        min_seeds: a passage needs at least this many shared n-grams, counted as the
+            places they hold on the side with fewer (a phrase that one side repeats
+            counts once per place on the other).
         min_chars: ... and at least this many characters on both sides.
     """
 
