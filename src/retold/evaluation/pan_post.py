@@ -79,8 +79,8 @@ class DetectionConfig:
     merge_gap: int = 300
     merge_source_gap: int = 1500
     overlap: float = 0.5
-    summary_ratio: float = 3.0
-    summary_cover: float = 0.2
+    summary_ratio: float = 2.5
+    summary_cover: float = 0.1
     min_chars: int = 150
 
 
