@@ -65,7 +65,7 @@ def test_copies_are_reported_beside_the_aligned_passages_and_can_be_turned_off(p
     assert detections_from(without_passages, PanConfig(find_copies=False), alignment, None, texts) == []
 
 
-def test_more_seeds_are_needed_than_one_shared_sentence_gives() -> None:
+def test_one_shared_sentence_has_the_seeds_but_not_the_size_of_a_copy() -> None:
     shared = "inspectors found a crack nearly two metres long in one of its steel support beams"
     suspicious = OTHER + " Last year " + shared + ", the paper recalled. " + OTHER
     source = read("bridge_original.txt")
