@@ -20,7 +20,7 @@ from pathlib import Path
 
 import numpy as np
 
-from retold.evaluation.pan import CASE, DETECTION, detection_file, read_features, read_pan_pairs
+from retold.evaluation.pan import read_pair, read_pan_pairs
 from retold.evaluation.pan_measures import Feature, score
 
 Units = dict[str, list[tuple[list[Feature], list[Feature]]]]  # class -> one (cases, detections) per document
@@ -33,12 +33,9 @@ def read_units(root: Path, detections: Path) -> Units:
         pairs, _ = read_pan_pairs(folder / "pairs")
         by_document: dict[str, tuple[list[Feature], list[Feature]]] = defaultdict(lambda: ([], []))
         for suspicious, source in pairs:
-            name = detection_file(suspicious, source)
-            cases = read_features(folder / name, CASE) if (folder / name).is_file() else []
-            found = read_features(detections / name, DETECTION) if (detections / name).is_file() else []
-            by_document[suspicious][0].extend(c for c in cases if c.source == source)
-            named = [d for d in found if (d.suspicious, d.source) == (suspicious, source)]
-            by_document[suspicious][1].extend(named)
+            cases, found, _ = read_pair(folder, detections, suspicious, source)
+            by_document[suspicious][0].extend(cases)
+            by_document[suspicious][1].extend(found or [])
         units[folder.name] = list(by_document.values())
     return units
 

@@ -37,6 +37,7 @@ __all__ = [
     "detection_file",
     "detections_from",
     "read_features",
+    "read_pair",
     "read_pan_pairs",
     "score_corpus",
     "write_detections",
@@ -259,6 +260,28 @@ class CorpusScores:
         }
 
 
+def read_pair(
+    truth_folder: Path, detections_dir: Path, suspicious: str, source: str
+) -> tuple[list[Feature], list[Feature] | None, int]:
+    """One pair's cases, its detections (None without a detection file) and how many were dropped.
+
+    A detection whose ``reference`` or ``source_reference`` does not name its
+    pair is dropped, as the PAN evaluators do.
+
+    Raises:
+        InputError: an unreadable XML file.
+    """
+    name = detection_file(suspicious, source)
+    truth = truth_folder / name
+    cases = [c for c in (read_features(truth, CASE) if truth.is_file() else []) if c.source == source]
+    found = detections_dir / name
+    if not found.is_file():
+        return cases, None, 0
+    detections = read_features(found, DETECTION)
+    named = [d for d in detections if (d.suspicious, d.source) == (suspicious, source)]
+    return cases, named, len(detections) - len(named)
+
+
 def score_corpus(
     truth_root: Path, detections_dir: Path, *, only: set[tuple[str, str]] | None = None
 ) -> CorpusScores:
@@ -293,19 +316,10 @@ def score_corpus(
         detections: list[Feature] = []
         false[folder.name] = false_pairs[folder.name] = 0
         for suspicious, source in pairs:
-            name = detection_file(suspicious, source)
-            truth = folder / name
-            pair_cases = read_features(truth, CASE) if truth.is_file() else []
-            pair_cases = [c for c in pair_cases if c.source == source]
-            found = detections_dir / name
-            if found.is_file():
-                pair_detections = read_features(found, DETECTION)
-                named = [d for d in pair_detections if (d.suspicious, d.source) == (suspicious, source)]
-                dropped += len(pair_detections) - len(named)
-                pair_detections = named
-            else:
-                pair_detections = []
-                missing += 1
+            pair_cases, found, unnamed = read_pair(folder, detections_dir, suspicious, source)
+            missing += found is None
+            dropped += unnamed
+            pair_detections = found or []
             if not pair_cases and pair_detections:
                 false[folder.name] += len(pair_detections)
                 false_pairs[folder.name] += 1
