@@ -20,6 +20,7 @@ import numpy.typing as npt
 from scipy import sparse
 
 __all__ = [
+    "content_term_spans",
     "content_terms",
     "figure_conflict",
     "figure_keys",
@@ -204,13 +205,23 @@ def content_terms(text: str) -> list[str]:
         >>> content_terms("The 2,000 missiles were launched by Russia")
         ['2000', 'missil', 'launch', 'russia']
     """
+    return [term for term, _, _ in content_term_spans(text)]
+
+
+def content_term_spans(text: str, start: int = 0, end: int | None = None) -> list[tuple[str, int, int]]:
+    """:func:`content_terms` of ``text[start:end]``, each with its ``[start, end)`` offsets in ``text``.
+
+    Examples:
+        >>> content_term_spans("Missiles were launched", 9)
+        [('launch', 14, 22)]
+    """
     terms = []
-    for match in _TOKEN.finditer(text):
+    for match in _TOKEN.finditer(text, start, len(text) if end is None else end):
         token = match.group().lower()
         if token[0].isdigit():
-            terms.append(token.replace(",", "").rstrip("."))
+            terms.append((token.replace(",", "").rstrip("."), match.start(), match.end()))
         elif token not in _STOPWORDS and len(token) > 2:
-            terms.append(token[:_STEM_CHARS])
+            terms.append((token[:_STEM_CHARS], match.start(), match.end()))
     return terms
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from retold.evaluation.pan_measures import Feature
-from retold.evaluation.pan_post import DetectionConfig, exact_bounds, post_process
+from retold.evaluation.pan_post import DetectionConfig, exact_bounds, post_process, trim_source
 
 CFG = DetectionConfig()
 
@@ -27,10 +27,14 @@ SOURCE = (
 
 
 def filler(prefix: str, chars: int) -> str:
-    """Text of about ``chars`` characters whose words occur nowhere else (``prefix`` + a number)."""
+    """Text of about ``chars`` characters whose words occur nowhere else (``prefix`` + counting letters)."""
     words: list[str] = []
     while sum(len(w) + 1 for w in words) < chars:
-        words.append(f"{prefix}{len(words)}")
+        count, letters = len(words), ""
+        for _ in range(3):
+            count, digit = divmod(count, 26)
+            letters = chr(ord("a") + digit) + letters
+        words.append(prefix + letters)
     return " ".join(words)
 
 
@@ -133,3 +137,49 @@ def test_no_detections_and_empty_texts_are_handled() -> None:
     assert post_process([], "", "", CFG) == []
     rough = Feature("s", 0, 0, "r", 0, 0)
     assert exact_bounds(rough, "", "", CFG) == rough
+
+
+ORIGIN = "The ferry to Lindholm and the harbour road were closed by floods for two days"
+RETOLD = "Floods shut the harbour road and the Lindholm ferry for two days, officials said."
+SHORT = replace(CFG, min_chars=50)  # the sentences above are shorter than a PAN passage
+
+
+def test_a_source_side_far_wider_than_its_origin_is_cut_to_where_the_shared_terms_are() -> None:
+    source = filler("r", 1500) + ". " + ORIGIN + ". " + filler("q", 1500) + "."
+    wide = Feature("s", 0, len(RETOLD), "r", 0, len(source))
+    [found] = post_process([wide], RETOLD, source, SHORT)
+    assert span(source, found, "source") == ORIGIN[4:]  # from "ferry" to "days": the shared terms
+    assert found.this_span == wide.this_span
+
+    off = replace(SHORT, trim_cover=0)
+    whole = replace(wide, source_offset=0, source_length=len(source))
+    assert post_process([wide], RETOLD, source, off) == [whole]
+
+
+def test_a_summary_is_not_cut_its_terms_are_spread_over_the_source() -> None:
+    parts = [
+        "Heavy rain swept the coast on Monday morning",
+        "The harbour road flooded near the old customs house",
+        "Ferries to Lindholm stayed in port all afternoon",
+        "Engineers inspected the sea wall after the storm",
+    ]
+    source = ". ".join(p + ". " + filler(k, 400) for p, k in zip(parts, "mnop", strict=True)) + "."
+    summary = (
+        "After heavy rain flooded the harbour road, Lindholm ferries stayed in port "
+        "and engineers inspected the sea wall."
+    )
+    rough = Feature("s", 0, len(summary), "r", 200, len(source) - 200)
+    assert trim_source(rough, summary, source, SHORT) == rough
+    whole = replace(rough, source_offset=0, source_length=len(source))
+    assert post_process([rough], summary, source, SHORT) == [whole]
+
+
+def test_reworded_pieces_drawn_from_far_apart_are_one_summary_and_copied_ones_two_reuses() -> None:
+    suspicious, source = filler("s", 3000), filler("r", 9000)
+    first = Feature("s", 200, 300, "r", 500, 450)
+    second = Feature("s", 600, 300, "r", 6000, 450)  # next on the suspicious side, far on in the source
+    whole = Feature("s", 200, 700, "r", 0, len(source))
+    assert post_process([first, second], suspicious, source, CFG) == [whole]
+
+    copied = [replace(first, source_length=300), replace(second, source_length=300)]
+    assert post_process(copied, suspicious, source, CFG) == copied

@@ -1,7 +1,7 @@
 """From aligned passages to PAN detections: character bounds and one detection per reused region.
 
 The aligner works in whole sentences, and PAN measures characters, per
-detection. Five steps turn a pair's reported passages into its detections:
+detection. Six steps turn a pair's reported passages into its detections:
 
 1. Exact bounds. A passage whose words lie largely in runs shared with the
    other side (a copy, edited or not) is re-bounded to its first and last
@@ -9,14 +9,24 @@ detection. Five steps turn a pair's reported passages into its detections:
    starts and ends where its words do, not where the segmenter's sentences do
    (a copied stretch glued into the middle of a line, a short line the
    segmenter left out of the body).
-2. Merging. Detections close together on both sides are one reuse: a summary
-   or a heavily reworked stretch is often found in pieces.
-3. Overlaps. A detection lying mostly inside a longer one on the suspicious
+2. Source trimming. A passage whose source side is much wider than its
+   suspicious side, while one stretch of the source about as long as the
+   suspicious side holds nearly all the content terms the two share, is cut
+   to that stretch: one suspicious sentence linked to source sentences far
+   apart, or shared words that recur down the source, widen a passage past
+   its origin.
+3. Merging. Detections close together on both sides are one reuse: a heavily
+   reworked stretch is often found in pieces. Merged detections are trimmed
+   again.
+4. Overlaps. A detection lying mostly inside a longer one on the suspicious
    side is dropped: a source that repeats itself offers two origins for one
    stretch, and only one is where it came from.
-4. Summaries. A detection whose source side is several times its suspicious
-   side, spread over a good part of the source, summarises the whole source.
-5. Size. A detection shorter than ``min_chars`` on either side is dropped: a
+5. Summaries. Detections close together on the suspicious side, wherever they
+   lie in the source, whose source sides together span several times their
+   suspicious side and a good part of the source, and are longer than their
+   suspicious sides, are one summary of the whole source: a summary condenses
+   sentences drawn from all over its source.
+6. Size. A detection shorter than ``min_chars`` on either side is dropped: a
    shared heading or a stock sentence is not reuse of a passage.
 
 Examples:
@@ -35,12 +45,14 @@ Examples:
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, replace
 from difflib import Match, SequenceMatcher
 
 from retold.evaluation.pan_measures import Feature
+from retold.fingerprints import content_term_spans
 
-__all__ = ["DetectionConfig", "exact_bounds", "post_process"]
+__all__ = ["DetectionConfig", "exact_bounds", "post_process", "trim_source"]
 
 _WORD = re.compile(r"\w+")
 _MAX_WORDS = 6000  # longer regions keep their sentence bounds (the matcher is quadratic at worst)
@@ -59,14 +71,26 @@ class DetectionConfig:
         long_run_share: ... or at least this share, in runs of ``long_run_words``
             words on average (a copy the aligner widened over paraphrased neighbours).
         long_run_words: see ``long_run_share``.
+        trim_ratio: a detection whose source side is at least this many times its
+            suspicious side is trimmed ...
+        trim_window: ... to the stretch of the source at most this many times its
+            suspicious side long, or ``trim_slack`` characters longer if that is more, ...
+        trim_slack: see ``trim_window``.
+        trim_cover: ... that holds at least this share of the distinct content terms
+            the two sides share; 0 turns trimming off.
+        trim_terms: detections sharing fewer distinct content terms are not trimmed.
         merge_gap: detections at most this many characters apart on the suspicious side ...
         merge_source_gap: ... and on the source side are merged.
         overlap: a detection sharing more than this share of its suspicious side with a
             longer detection is dropped.
-        summary_ratio: a detection whose source side is at least this many times its
+        summary_ratio: detections at most ``merge_gap`` characters apart on the suspicious
+            side whose source sides together span at least this many times their
             suspicious side ...
-        summary_cover: ... and covers at least this share of the source text is
-            widened to the whole source; 0 turns it off.
+        summary_cover: ... and at least this share of the source text ...
+        summary_compression: ... and whose own source sides are in all at least this
+            many times their suspicious sides (pieces copied about word for word, each
+            as long as its origin, are neighbouring reuses, not a summary) become one
+            detection of the whole source; ``summary_cover`` 0 turns it off.
         min_chars: detections shorter than this on either side are dropped.
     """
 
@@ -76,11 +100,17 @@ class DetectionConfig:
     copied_share: float = 0.5
     long_run_share: float = 0.2
     long_run_words: float = 15.0
+    trim_ratio: float = 1.5
+    trim_window: float = 1.3
+    trim_slack: int = 200
+    trim_cover: float = 0.9
+    trim_terms: int = 5
     merge_gap: int = 300
     merge_source_gap: int = 1500
     overlap: float = 0.5
     summary_ratio: float = 2.5
     summary_cover: float = 0.1
+    summary_compression: float = 1.2
     min_chars: int = 150
 
 
@@ -133,6 +163,80 @@ def exact_bounds(detection: Feature, suspicious: str, source: str, cfg: Detectio
     return replace(detection, this_offset=a0, this_length=a1 - a0, source_offset=b0, source_length=b1 - b0)
 
 
+def trim_source(detection: Feature, suspicious: str, source: str, cfg: DetectionConfig) -> Feature:
+    """Cut a source side much wider than the suspicious side to where the shared terms gather (step 2).
+
+    The stretch is the window of the source, at most ``trim_window`` times the
+    suspicious side (or ``trim_slack`` characters more), holding the most
+    distinct content terms of the suspicious side; the detection is cut to its
+    first and last such term when it holds ``trim_cover`` of all those the
+    source side has, and is returned unchanged otherwise (a summary's terms
+    are spread over its source).
+
+    Examples:
+        >>> suspicious = "Floods closed the harbour road and the ferry to Lindholm for two days."
+        >>> filler = "Tourism rose again this summer, the council reported. " * 8
+        >>> origin = "The ferry to Lindholm and the harbour road were closed by floods for two days."
+        >>> source = filler + origin + " " + filler
+        >>> wide = Feature("s", 0, len(suspicious), "r", 0, len(source))
+        >>> cut = trim_source(wide, suspicious, source, DetectionConfig())
+        >>> source[cut.source_offset : cut.source_offset + cut.source_length] == origin[4:-1]
+        True
+    """
+    if cfg.trim_cover <= 0 or detection.source_length < cfg.trim_ratio * detection.this_length:
+        return detection
+    a_start, a_end = detection.this_offset, detection.this_offset + detection.this_length
+    b_start, b_end = detection.source_offset, detection.source_offset + detection.source_length
+    wanted = {term for term, _, _ in content_term_spans(suspicious, a_start, a_end)}
+    found = [t for t in content_term_spans(source, b_start, b_end) if t[0] in wanted]
+    shared = len({term for term, _, _ in found})
+    if shared < max(1, cfg.trim_terms):
+        return detection
+    longest = max(cfg.trim_window * detection.this_length, detection.this_length + cfg.trim_slack)
+    if longest >= detection.source_length:
+        return detection
+    inside: Counter[str] = Counter()
+    best, best_first, best_last, last = 0, 0, 0, 0
+    for first, (term, start, _) in enumerate(found):
+        while last < len(found) and found[last][2] - start <= longest:
+            inside[found[last][0]] += 1
+            last += 1
+        if len(inside) > best:
+            best, best_first, best_last = len(inside), first, last - 1
+        inside[term] -= 1
+        if not inside[term]:
+            del inside[term]
+    if best < cfg.trim_cover * shared:
+        return detection
+    b0, b1 = found[best_first][1], found[best_last][2]
+    return replace(detection, source_offset=b0, source_length=b1 - b0)
+
+
+def _summaries(detections: list[Feature], source_length: int, cfg: DetectionConfig) -> list[Feature]:
+    """Step 5: a group of detections close on the suspicious side, spread over the source, is a summary."""
+    groups: list[list[Feature]] = []
+    for d in sorted(detections, key=lambda f: f.this_offset):
+        if groups and d.this_offset - max(g.this_offset + g.this_length for g in groups[-1]) <= cfg.merge_gap:
+            groups[-1].append(d)
+        else:
+            groups.append([d])
+    out: list[Feature] = []
+    for group in groups:
+        a0 = group[0].this_offset
+        a1 = max(d.this_offset + d.this_length for d in group)
+        spread = max(d.source_offset + d.source_length for d in group) - min(d.source_offset for d in group)
+        compression = sum(d.source_length for d in group) / max(1, sum(d.this_length for d in group))
+        if (
+            spread >= cfg.summary_ratio * (a1 - a0)
+            and spread >= cfg.summary_cover * source_length
+            and compression >= cfg.summary_compression
+        ):
+            out.append(replace(group[0], this_length=a1 - a0, source_offset=0, source_length=source_length))
+        else:
+            out += group
+    return out
+
+
 def _gap(start: int, length: int, other_start: int, other_length: int) -> int:
     """Characters between two spans (negative: they overlap by that many)."""
     return max(start, other_start) - min(start + length, other_start + other_length)
@@ -170,15 +274,11 @@ def _drop_overlaps(detections: list[Feature], cfg: DetectionConfig) -> list[Feat
 def post_process(
     detections: list[Feature], suspicious: str, source: str, cfg: DetectionConfig
 ) -> list[Feature]:
-    """One pair's detections, re-bounded, merged, de-duplicated and sized (the five steps above)."""
-    found = _merge([exact_bounds(d, suspicious, source, cfg) for d in detections], cfg)
-    found = _drop_overlaps(found, cfg)
+    """One pair's detections, re-bounded, trimmed, merged, de-duplicated and sized (the six steps above)."""
+    found = [exact_bounds(d, suspicious, source, cfg) for d in detections]
+    found = [trim_source(d, suspicious, source, cfg) for d in found]
+    found = _drop_overlaps(_merge(found, cfg), cfg)
+    found = [trim_source(d, suspicious, source, cfg) for d in found]
     if cfg.summary_cover > 0:
-        found = [
-            replace(d, source_offset=0, source_length=len(source))
-            if d.source_length >= cfg.summary_ratio * d.this_length
-            and d.source_length >= cfg.summary_cover * len(source)
-            else d
-            for d in found
-        ]
+        found = _summaries(found, len(source), cfg)
     return [d for d in found if min(d.this_length, d.source_length) >= cfg.min_chars]
