@@ -215,15 +215,17 @@ def trim_source(detection: Feature, suspicious: str, source: str, cfg: Detection
 def _summaries(detections: list[Feature], source_length: int, cfg: DetectionConfig) -> list[Feature]:
     """Step 5: a group of detections close on the suspicious side, spread over the source, is a summary."""
     groups: list[list[Feature]] = []
+    ends: list[int] = []  # each group's end on the suspicious side
     for d in sorted(detections, key=lambda f: f.this_offset):
-        if groups and d.this_offset - max(g.this_offset + g.this_length for g in groups[-1]) <= cfg.merge_gap:
+        if groups and d.this_offset - ends[-1] <= cfg.merge_gap:
             groups[-1].append(d)
+            ends[-1] = max(ends[-1], d.this_offset + d.this_length)
         else:
             groups.append([d])
+            ends.append(d.this_offset + d.this_length)
     out: list[Feature] = []
-    for group in groups:
+    for group, a1 in zip(groups, ends, strict=True):
         a0 = group[0].this_offset
-        a1 = max(d.this_offset + d.this_length for d in group)
         spread = max(d.source_offset + d.source_length for d in group) - min(d.source_offset for d in group)
         compression = sum(d.source_length for d in group) / max(1, sum(d.this_length for d in group))
         if (
