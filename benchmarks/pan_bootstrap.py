@@ -1,13 +1,16 @@
 """Bootstrap intervals for PAN plagdet: resample suspicious documents, score each resample.
 
     python benchmarks/pan_bootstrap.py --pan ../shared/data/pan13-train --detections /tmp/pan-out \
-        [--rounds 200]
+        [--rounds 200] [--against /tmp/pan-out-before]
 
 Pairs are resampled by suspicious document (its pairs move together, since
 they share the document's text and cases) within each class folder, so every
 resample keeps the corpus's mix of classes. Prints plagdet per class and
 overall with the 2.5th and 97.5th percentiles of the resamples, and the false
-detections in the no-plagiarism pairs with theirs.
+detections in the no-plagiarism pairs with theirs. With ``--against``, a second
+run's detections are scored on the same resamples, and the difference (this run
+minus that one) is printed with its interval too: a paired comparison, far
+narrower than the two intervals side by side.
 """
 
 from __future__ import annotations
@@ -59,11 +62,12 @@ def measure(sample: Units) -> dict[str, float]:
 
 
 def _draw(
-    rng: random.Random, documents: list[tuple[list[Feature], list[Feature]]]
+    documents: list[tuple[list[Feature], list[Feature]]], picks: list[int]
 ) -> list[tuple[list[Feature], list[Feature]]]:
-    """A resample of the documents; a document drawn twice is two documents (renamed), not one."""
+    """The documents at ``picks``; a document drawn twice is two documents (renamed), not one."""
     out = []
-    for k, (cases, found) in enumerate(rng.choices(documents, k=len(documents))):
+    for k, index in enumerate(picks):
+        cases, found = documents[index]
         out.append(
             (
                 [replace(c, suspicious=f"{c.suspicious}#{k}") for c in cases],
@@ -80,18 +84,36 @@ def main() -> None:
     parser.add_argument("--pan", type=Path, required=True)
     parser.add_argument("--detections", type=Path, required=True)
     parser.add_argument("--rounds", type=int, default=200)
+    parser.add_argument(
+        "--against", type=Path, help="another run's detections, compared on the same resamples"
+    )
     args = parser.parse_args()
     units = read_units(args.pan, args.detections)
+    other = read_units(args.pan, args.against) if args.against else None
     point = measure(units)
     rng = random.Random(0)
     rounds: dict[str, list[float]] = defaultdict(list)
+    differences: dict[str, list[float]] = defaultdict(list)
     for _ in range(args.rounds):
-        sample = {name: _draw(rng, documents) for name, documents in units.items()}
-        for key, value in measure(sample).items():
+        picks = {
+            name: rng.choices(range(len(documents)), k=len(documents)) for name, documents in units.items()
+        }
+        scores = measure({name: _draw(documents, picks[name]) for name, documents in units.items()})
+        for key, value in scores.items():
             rounds[key].append(value)
+        if other is not None:
+            before = measure({name: _draw(documents, picks[name]) for name, documents in other.items()})
+            for key, value in scores.items():
+                differences[key].append(value - before[key])
     for key, value in point.items():
         low, high = np.percentile(rounds[key], [2.5, 97.5])
         print(f"{key:40s} {value:.3f} [{low:.3f}, {high:.3f}]")
+    if other is not None:
+        before_point = measure(other)
+        print(f"minus {args.against}:")
+        for key, value in point.items():
+            low, high = np.percentile(differences[key], [2.5, 97.5])
+            print(f"{key:40s} {value - before_point[key]:+.4f} [{low:+.4f}, {high:+.4f}]")
 
 
 if __name__ == "__main__":

@@ -34,7 +34,7 @@ from retold.evaluation.pan import (
     read_features,
     read_pan_pairs,
 )
-from retold.evaluation.pan_filter import PassageFilter, load_passage_filter
+from retold.evaluation.pan_filter import PassageFilter, load_passage_filter, load_stretch_filter
 from retold.evaluation.pan_measures import Feature, score
 from retold.ingest import read_document
 from retold.pipeline import Pipeline, Represented
@@ -43,13 +43,15 @@ _pipeline: Pipeline
 _root: Path
 _cache: Path
 _filter: PassageFilter | None
+_stretch_filter: PassageFilter | None
 
 
 def init(config: PipelineConfig, root: Path, cache: Path) -> None:
-    """A worker's state: the pipeline, the corpus, the cache and the shipped passage filter."""
-    global _pipeline, _root, _cache, _filter
+    """A worker's state: the pipeline, the corpus, the cache and the shipped passage and stretch filters."""
+    global _pipeline, _root, _cache, _filter, _stretch_filter
     _pipeline, _root, _cache = Pipeline(config), root, cache
     _filter = load_passage_filter(config.model)
+    _stretch_filter = load_stretch_filter(config.model)
 
 
 def pipeline() -> Pipeline:
@@ -129,8 +131,9 @@ def _align(pairs: list[tuple[str, str]]) -> list[Found]:
             out.append((suspicious, source, None, []))
             continue
         comparison, alignment = _pipeline.compare_aligned(a, b, with_differences=False)
+        texts = (a.document.text, b.document.text)
         shipped = detections_from(
-            comparison, _pipeline.config.pan, alignment, _filter, (a.document.text, b.document.text)
+            comparison, _pipeline.config.pan, alignment, _filter, texts, _stretch_filter
         )
         out.append((suspicious, source, comparison, shipped))
     return out

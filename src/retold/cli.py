@@ -291,7 +291,9 @@ def pan(
     an empty OUT_DIR to rerun with other settings). Which aligned passages
     become detections: the model's fitted passage filter (pan.min_probability),
     or pan.min_links and pan.min_similarity without one; stretches of shared
-    word n-grams are reported beside them (pan.find_copies, pan.copies.*).
+    word n-grams are reported beside them (pan.find_copies, pan.copies.*), and
+    weaker stretches where the model's fitted stretch filter accepts them
+    (pan.weak_seeds, pan.min_stretch_probability).
 
     \b
     Example:

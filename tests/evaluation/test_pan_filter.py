@@ -1,4 +1,4 @@
-"""The fitted PAN passage filter: what it keeps, how it is stored, and how it is fitted."""
+"""The fitted PAN passage and stretch filters: what they keep, how they are stored, how they are fitted."""
 
 from __future__ import annotations
 
@@ -12,9 +12,11 @@ from retold.errors import CalibrationError
 from retold.evaluation.pan import PanConfig, detections_from
 from retold.evaluation.pan_filter import (
     PASSAGE_FEATURES,
+    STRETCH_FEATURES,
     PassageFilter,
     fit_passage_filter,
     load_passage_filter,
+    load_stretch_filter,
     passage_features,
 )
 from retold.pipeline import Pipeline
@@ -53,6 +55,27 @@ def test_the_shipped_filter_keeps_a_close_copy_and_drops_a_topical_look_alike() 
     assert shipped.probability(copy) >= threshold > shipped.probability(topical)
 
 
+def test_the_default_model_ships_a_stretch_filter_that_keeps_a_dense_stretch_over_a_passage() -> None:
+    shipped = load_stretch_filter(DEFAULT_MODEL)
+    assert shipped is not None
+    assert shipped.model == DEFAULT_MODEL and shipped.features == STRETCH_FEATURES
+    assert load_stretch_filter("no-such-model") is None
+    threshold = PanConfig().min_stretch_probability
+
+    def values(**named: float) -> list[float]:
+        return [named[name] for name in STRETCH_FEATURES]
+
+    copied = values(
+        seeds=np.log1p(9), density_a=0.15, density_b=0.15, extent_a=np.log1p(400), extent_b=np.log1p(420),
+        ratio=0.05, jaccard=0.6, containment=0.8, aligned=0.5,
+    )  # fmt: skip
+    topical = values(
+        seeds=np.log1p(4), density_a=0.01, density_b=0.01, extent_a=np.log1p(2500), extent_b=np.log1p(900),
+        ratio=1.0, jaccard=0.1, containment=0.2, aligned=0.0,
+    )  # fmt: skip
+    assert shipped.probability(copied) >= threshold > shipped.probability(topical)
+
+
 def test_a_filter_for_other_features_or_malformed_is_a_calibration_error() -> None:
     good = PassageFilter("m", tuple(0.0 for _ in PASSAGE_FEATURES), 0.0).to_dict()
     assert PassageFilter.from_dict(good).model == "m"
@@ -60,6 +83,12 @@ def test_a_filter_for_other_features_or_malformed_is_a_calibration_error() -> No
         PassageFilter.from_dict({**good, "features": ["links"]})
     with pytest.raises(CalibrationError, match="malformed"):
         PassageFilter.from_dict({k: v for k, v in good.items() if k != "intercept"})
+    with pytest.raises(CalibrationError, match=r"stretch filter .* other features"):
+        PassageFilter.from_dict(good, STRETCH_FEATURES)
+    stretches = PassageFilter("m", (0.0,) * len(STRETCH_FEATURES), 0.0, features=STRETCH_FEATURES).to_dict()
+    assert PassageFilter.from_dict(stretches, STRETCH_FEATURES).features == STRETCH_FEATURES
+    with pytest.raises(CalibrationError, match="malformed PAN stretch filter: 2 coefficients"):
+        PassageFilter.from_dict({**stretches, "coefficients": [0.0, 1.0]}, STRETCH_FEATURES)
 
 
 def test_fitting_folds_the_standardisation_into_weights_on_raw_features() -> None:

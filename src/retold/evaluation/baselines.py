@@ -18,7 +18,7 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-__all__ = ["NgramConfig", "jaccard", "ngram_passages", "word_spans"]
+__all__ = ["NgramConfig", "NgramStretch", "jaccard", "ngram_passages", "ngram_stretches", "word_spans"]
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 
@@ -62,10 +62,17 @@ class NgramConfig:
     min_chars: int = 150
 
 
-def ngram_passages(
-    suspicious: str, source: str, config: NgramConfig | None = None
-) -> list[tuple[Span, Span]]:
-    """Passages ``(suspicious span, source span)`` built from shared word n-grams."""
+@dataclass(frozen=True, slots=True)
+class NgramStretch:
+    """A stretch of shared word n-grams: its spans and how many seeds it holds (``NgramConfig.min_seeds``)."""
+
+    a: Span
+    b: Span
+    seeds: int
+
+
+def ngram_stretches(suspicious: str, source: str, config: NgramConfig | None = None) -> list[NgramStretch]:
+    """Stretches of shared word n-grams, with their seed counts, that pass ``config``'s limits."""
     cfg = config or NgramConfig()
     a, b = word_spans(suspicious), word_spans(source)
     where: dict[tuple[str, ...], list[int]] = defaultdict(list)
@@ -89,12 +96,22 @@ def ngram_passages(
                 break
         else:
             passages.append(_Passage(a_start, a_end, b_start, b_end, {a_start}, {b_start}))
-    return [
-        ((p.a_start, p.a_end), (p.b_start, p.b_end))
+    found = (
+        NgramStretch((p.a_start, p.a_end), (p.b_start, p.b_end), min(len(p.a_seeds), len(p.b_seeds)))
         for p in passages
-        if min(len(p.a_seeds), len(p.b_seeds)) >= cfg.min_seeds
-        and min(p.a_end - p.a_start, p.b_end - p.b_start) >= cfg.min_chars
+    )
+    return [
+        s
+        for s in found
+        if s.seeds >= cfg.min_seeds and min(s.a[1] - s.a[0], s.b[1] - s.b[0]) >= cfg.min_chars
     ]
+
+
+def ngram_passages(
+    suspicious: str, source: str, config: NgramConfig | None = None
+) -> list[tuple[Span, Span]]:
+    """Passages ``(suspicious span, source span)`` built from shared word n-grams."""
+    return [(s.a, s.b) for s in ngram_stretches(suspicious, source, config)]
 
 
 @dataclass(slots=True)

@@ -15,6 +15,7 @@ per pair named ``suspicious-documentXXXXX-source-documentYYYYY.xml``.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import tempfile
 import xml.etree.ElementTree as ET
@@ -25,8 +26,8 @@ from pathlib import Path
 from retold.align import Alignment
 from retold.comparison import Comparison
 from retold.errors import InputError
-from retold.evaluation.baselines import NgramConfig, ngram_passages
-from retold.evaluation.pan_filter import PassageFilter, passage_features
+from retold.evaluation.baselines import NgramConfig, ngram_stretches
+from retold.evaluation.pan_filter import PassageFilter, passage_features, stretch_features
 from retold.evaluation.pan_measures import Feature, Scores, score
 from retold.evaluation.pan_post import DetectionConfig, post_process
 
@@ -36,6 +37,7 @@ __all__ = [
     "copy_detections",
     "detection_file",
     "detections_from",
+    "ngram_candidates",
     "read_features",
     "read_pair",
     "read_pan_pairs",
@@ -60,7 +62,9 @@ class PanConfig:
     docs/benchmarks.md). With the two texts, stretches where the two share
     many word n-grams are reported too (``copies``: a copy whose words were
     shuffled or partly replaced keeps short runs of them, while its sentences'
-    embeddings drift apart), and everything reported is turned into detections
+    embeddings drift apart); with a fitted stretch filter, weaker such stretches
+    are reported when the filter accepts them (``weak_seeds``,
+    ``min_stretch_probability``). Everything reported is turned into detections
     by :func:`retold.evaluation.pan_post.post_process` (character bounds,
     merging, overlaps, summaries, size; ``detections``).
 
@@ -72,6 +76,9 @@ class PanConfig:
         min_probability: with a filter, the least probability of a reported passage.
         find_copies: also report the stretches of shared word n-grams (``copies``).
         copies: what such a stretch needs (chosen on PAN13-train; docs/experiments.md).
+        weak_seeds: with a stretch filter, stretches with at least this many seeds (but
+            fewer than ``copies.min_seeds``) are judged by it ...
+        min_stretch_probability: ... and reported from this probability on.
         detections: how reported passages become detections.
     """
 
@@ -81,6 +88,8 @@ class PanConfig:
     min_probability: float = 0.6
     find_copies: bool = True
     copies: NgramConfig = field(default_factory=lambda: NgramConfig(n=3, min_seeds=10))
+    weak_seeds: int = 4
+    min_stretch_probability: float = 0.9
     detections: DetectionConfig = field(default_factory=DetectionConfig)
 
 
@@ -126,44 +135,102 @@ def detections_from(
     alignment: Alignment | None = None,
     passage_filter: PassageFilter | None = None,
     texts: tuple[str, str] | None = None,
+    stretch_filter: PassageFilter | None = None,
 ) -> list[Feature]:
     """The passages of a comparison (``a`` suspicious, ``b`` source) that become detections.
 
     With ``passage_filter`` and the ``alignment`` the comparison was made from,
     the filter decides which passages are reported; otherwise the rule of
     ``config``. With ``texts`` (the suspicious and the source text the
-    comparison's offsets refer to), the reported passages are post-processed
-    into detections (``config.detections``); without, each is one detection.
+    comparison's offsets refer to), shared n-gram stretches are added
+    (:func:`copy_detections`, judged by ``stretch_filter`` where weak) and the
+    reported passages are post-processed into detections
+    (``config.detections``); without, each passage is one detection.
     """
     if comparison.score < config.min_score:
         return []
     out = []
+    judged: list[tuple[Feature, float]] = []
     for passage in comparison.passages:
+        (a_start, a_end), (b_start, b_end) = passage.a, passage.b
+        found = Feature(comparison.a.id, a_start, a_end - a_start, comparison.b.id, b_start, b_end - b_start)
         if passage_filter is not None and alignment is not None:
             probability = passage_filter.probability(passage_features(passage, alignment))
+            judged.append((found, probability))
             if probability < config.min_probability:
                 continue
         elif len(passage.links) < config.min_links or passage.similarity < config.min_similarity:
             continue
-        (a_start, a_end), (b_start, b_end) = passage.a, passage.b
-        out.append(
-            Feature(comparison.a.id, a_start, a_end - a_start, comparison.b.id, b_start, b_end - b_start)
-        )
+        out.append(found)
     if texts is not None:
         if config.find_copies:
-            out += copy_detections(comparison.a.id, comparison.b.id, texts, config.copies)
+            out += copy_detections(comparison.a.id, comparison.b.id, texts, config, stretch_filter, judged)
         out = post_process(out, texts[0], texts[1], config.detections)
     return out
 
 
+def _overlaps(first: Feature, second: Feature) -> bool:
+    """Whether the two overlap on both sides."""
+    return (
+        first.this_offset < second.this_offset + second.this_length
+        and second.this_offset < first.this_offset + first.this_length
+        and first.source_offset < second.source_offset + second.source_length
+        and second.source_offset < first.source_offset + first.source_length
+    )
+
+
+def ngram_candidates(
+    suspicious: str,
+    source: str,
+    texts: tuple[str, str],
+    config: PanConfig,
+    judged: Sequence[tuple[Feature, float]] | None = None,
+) -> tuple[list[Feature], list[tuple[Feature, list[float]]]]:
+    """The pair's stretches of shared word n-grams: ``(copies, weak)``.
+
+    Copies hold ``config.copies.min_seeds`` seeds and are reported as they are.
+    With ``judged`` (the pair's aligned passages with their passage-filter
+    probabilities, for the ``aligned`` feature), the weak ones, with
+    ``config.weak_seeds`` seeds or more, come with the stretch filter's
+    features; without, there are none.
+    """
+    least = config.copies.min_seeds if judged is None else min(config.weak_seeds, config.copies.min_seeds)
+    copies: list[Feature] = []
+    weak: list[tuple[Feature, list[float]]] = []
+    for stretch in ngram_stretches(*texts, dataclasses.replace(config.copies, min_seeds=least)):
+        (a0, a1), (b0, b1) = stretch.a, stretch.b
+        found = Feature(suspicious, a0, a1 - a0, source, b0, b1 - b0)
+        if stretch.seeds >= config.copies.min_seeds:
+            copies.append(found)
+        elif judged is not None:
+            aligned = max((p for passage, p in judged if _overlaps(found, passage)), default=0.0)
+            weak.append((found, stretch_features(stretch, *texts, aligned)))
+    return copies, weak
+
+
 def copy_detections(
-    suspicious: str, source: str, texts: tuple[str, str], config: NgramConfig
+    suspicious: str,
+    source: str,
+    texts: tuple[str, str],
+    config: PanConfig,
+    stretch_filter: PassageFilter | None = None,
+    judged: Sequence[tuple[Feature, float]] = (),
 ) -> list[Feature]:
-    """The stretches of shared word n-grams between the two texts, as detections before post-processing."""
-    return [
-        Feature(suspicious, a0, a1 - a0, source, b0, b1 - b0)
-        for (a0, a1), (b0, b1) in ngram_passages(texts[0], texts[1], config)
+    """The stretches of shared word n-grams between the two texts, as detections before post-processing.
+
+    A stretch with ``config.copies.min_seeds`` seeds is reported; with
+    ``stretch_filter``, so is a weaker one (``config.weak_seeds`` seeds or more)
+    that it gives ``config.min_stretch_probability`` (see :func:`ngram_candidates`).
+    """
+    if stretch_filter is None:
+        return ngram_candidates(suspicious, source, texts, config)[0]
+    copies, weak = ngram_candidates(suspicious, source, texts, config, judged)
+    copies += [
+        found
+        for found, values in weak
+        if stretch_filter.probability(values) >= config.min_stretch_probability
     ]
+    return copies
 
 
 def _document_xml(suspicious: str, features: Iterable[Feature], name: str) -> str:

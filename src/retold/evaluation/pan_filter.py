@@ -1,4 +1,4 @@
-"""Which aligned passages are worth reporting as PAN detections: a fitted passage filter.
+"""Which aligned passages and weak word n-gram stretches become PAN detections: two fitted filters.
 
 Web pages on one subject share topical sentences, so the aligner finds
 passages between them that no one copied. A fixed rule (two links, mean
@@ -9,6 +9,15 @@ weakest link, how far the passage reaches on each side and how densely it is
 linked, and whether it is verbatim. It is fitted per encoder on PAN13-train
 (``benchmarks/pan_passages.py -o``) and shipped as JSON beside the judge's
 calibration; without one, the rule applies.
+
+The stretch filter judges the stretches of shared word 3-grams too weak to be
+reported on their own (fewer seeds than ``PanConfig.copies.min_seeds``): a
+heavily obfuscated copy keeps a few short runs of its words, and so does a
+page on the same subject. It looks at how dense the seeds are, how long and
+how alike in length the two sides are, how much of their content vocabulary
+they share, and how strongly the aligner links the same stretch. It is fitted
+in the same run (``-s``) and shipped beside the passage filter; without one,
+weak stretches are not reported.
 """
 
 from __future__ import annotations
@@ -23,14 +32,19 @@ import numpy.typing as npt
 
 from retold.align import Alignment, Passage
 from retold.errors import CalibrationError
+from retold.evaluation.baselines import NgramStretch
+from retold.fingerprints import content_term_spans
 from retold.judge import check_model, read_fitted
 
 __all__ = [
     "PASSAGE_FEATURES",
+    "STRETCH_FEATURES",
     "PassageFilter",
     "fit_passage_filter",
     "load_passage_filter",
+    "load_stretch_filter",
     "passage_features",
+    "stretch_features",
 ]
 
 PASSAGE_FEATURES = (
@@ -45,6 +59,18 @@ PASSAGE_FEATURES = (
     "density",  # linked sentences / sentences spanned, on the sparser side
     "verbatim",  # the passage's kind
     "light_edit",
+)
+
+STRETCH_FEATURES = (
+    "seeds",  # log(1 + shared n-grams), counted on the side with fewer places
+    "density_a",  # seeds per word on the suspicious side
+    "density_b",  # ... and on the source side
+    "extent_a",  # log(1 + characters) on the suspicious side
+    "extent_b",  # ... and on the source side
+    "ratio",  # |log of the two extents' ratio|
+    "jaccard",  # Jaccard of the two sides' sets of content terms
+    "containment",  # shared content terms / content terms of the side with fewer
+    "aligned",  # highest passage-filter probability of an aligned passage overlapping it on both sides
 )
 
 
@@ -69,14 +95,42 @@ def passage_features(passage: Passage, alignment: Alignment) -> list[float]:
     ]
 
 
+def stretch_features(
+    stretch: NgramStretch, suspicious: str, source: str, aligned: float = 0.0
+) -> list[float]:
+    """The stretch filter's inputs for one n-gram stretch of the two texts (see ``STRETCH_FEATURES``).
+
+    ``aligned`` is the highest passage-filter probability among the pair's
+    aligned passages that overlap the stretch on both sides (0 for none).
+    """
+    (a0, a1), (b0, b1) = stretch.a, stretch.b
+    terms_a = {t for t, _, _ in content_term_spans(suspicious, a0, a1)}
+    terms_b = {t for t, _, _ in content_term_spans(source, b0, b1)}
+    shared = len(terms_a & terms_b)
+    words_a = len(suspicious[a0:a1].split())
+    words_b = len(source[b0:b1].split())
+    return [
+        math.log1p(stretch.seeds),
+        stretch.seeds / max(1, words_a),
+        stretch.seeds / max(1, words_b),
+        math.log1p(a1 - a0),
+        math.log1p(b1 - b0),
+        abs(math.log((1 + a1 - a0) / (1 + b1 - b0))),
+        shared / max(1, len(terms_a | terms_b)),
+        shared / max(1, min(len(terms_a), len(terms_b))),
+        aligned,
+    ]
+
+
 @dataclass(frozen=True, slots=True)
 class PassageFilter:
-    """A fitted passage filter for one encoder (weights on the raw features)."""
+    """A fitted filter for one encoder (weights on the raw ``features``): of passages or of stretches."""
 
     model: str
     coefficients: tuple[float, ...]
     intercept: float
     fitted_on: str = ""
+    features: tuple[str, ...] = PASSAGE_FEATURES
 
     def probability(self, values: list[float]) -> float:
         z = self.intercept + sum(w * v for w, v in zip(self.coefficients, values, strict=True))
@@ -85,32 +139,47 @@ class PassageFilter:
     def to_dict(self) -> dict[str, Any]:
         return {
             "model": self.model,
-            "features": list(PASSAGE_FEATURES),
+            "features": list(self.features),
             "coefficients": list(self.coefficients),
             "intercept": self.intercept,
             "fitted_on": self.fitted_on,
         }
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> PassageFilter:
+    def from_dict(cls, data: dict[str, Any], features: tuple[str, ...] = PASSAGE_FEATURES) -> PassageFilter:
+        kind = "passage" if features == PASSAGE_FEATURES else "stretch"
         try:
-            if list(data["features"]) != list(PASSAGE_FEATURES):
+            if list(data["features"]) != list(features):
                 raise CalibrationError(
-                    f"the PAN passage filter of '{data.get('model')}' uses other features than this "
+                    f"the PAN {kind} filter of '{data.get('model')}' uses other features than this "
                     "version of retold; refit it with benchmarks/pan_passages.py"
                 )
+            coefficients = tuple(float(c) for c in data["coefficients"])
+            if len(coefficients) != len(features):
+                raise ValueError(f"{len(coefficients)} coefficients for {len(features)} features")
             return cls(
                 model=str(data["model"]),
-                coefficients=tuple(float(c) for c in data["coefficients"]),
+                coefficients=coefficients,
                 intercept=float(data["intercept"]),
                 fitted_on=str(data.get("fitted_on", "")),
+                features=features,
             )
         except (KeyError, TypeError, ValueError) as exc:
-            raise CalibrationError(f"malformed PAN passage filter: {exc}") from exc
+            raise CalibrationError(f"malformed PAN {kind} filter: {exc}") from exc
 
 
-def filter_file_name(model: str) -> str:
-    return model.replace("/", "__") + ".pan-passages.json"
+def filter_file_name(model: str, kind: str = "passages") -> str:
+    return model.replace("/", "__") + f".pan-{kind}.json"
+
+
+def _load(model: str, kind: str, features: tuple[str, ...]) -> PassageFilter | None:
+    path = resources.files("retold") / "calibrations" / filter_file_name(model, kind)
+    if not path.is_file():
+        return None
+    label = f"PAN {kind[:-1]} filter"
+    found = PassageFilter.from_dict(read_fitted(path, label), features)
+    check_model(found.model, model, path, label)
+    return found
 
 
 def load_passage_filter(model: str) -> PassageFilter | None:
@@ -119,16 +188,24 @@ def load_passage_filter(model: str) -> PassageFilter | None:
     Raises:
         CalibrationError: the file exists but is unreadable, malformed or for another model.
     """
-    path = resources.files("retold") / "calibrations" / filter_file_name(model)
-    if not path.is_file():
-        return None
-    found = PassageFilter.from_dict(read_fitted(path, "PAN passage filter"))
-    check_model(found.model, model, path, "PAN passage filter")
-    return found
+    return _load(model, "passages", PASSAGE_FEATURES)
+
+
+def load_stretch_filter(model: str) -> PassageFilter | None:
+    """The shipped stretch filter of ``model``, or None when there is none (weak stretches are not reported).
+
+    Raises:
+        CalibrationError: the file exists but is unreadable, malformed or for another model.
+    """
+    return _load(model, "stretches", STRETCH_FEATURES)
 
 
 def fit_passage_filter(
-    x: npt.NDArray[np.float64], y: npt.NDArray[np.int_], model: str, fitted_on: str
+    x: npt.NDArray[np.float64],
+    y: npt.NDArray[np.int_],
+    model: str,
+    fitted_on: str,
+    features: tuple[str, ...] = PASSAGE_FEATURES,
 ) -> PassageFilter:
     """Fit the filter: standardised logistic regression, weights folded back onto the raw features."""
     from sklearn.linear_model import LogisticRegression
@@ -138,4 +215,6 @@ def fit_passage_filter(
     fitted = LogisticRegression(max_iter=2000).fit((x - mean) / scale, y)
     weights = fitted.coef_[0] / scale
     intercept = float(fitted.intercept_[0] - np.sum(weights * mean))
-    return PassageFilter(model, tuple(round(float(w), 6) for w in weights), round(intercept, 6), fitted_on)
+    return PassageFilter(
+        model, tuple(round(float(w), 6) for w in weights), round(intercept, 6), fitted_on, features
+    )
