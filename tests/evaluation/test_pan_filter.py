@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import numpy as np
 import pytest
 from conftest import read
@@ -128,3 +131,25 @@ def test_detections_follow_the_filter_when_given_the_alignment() -> None:
     assert found, "the shipped filter keeps a copied passage"
     start = len(HOST)
     assert any(d.this_offset < start + len(copied) and d.this_offset + d.this_length > start for d in found)
+
+
+def test_a_damaged_shipped_filter_is_a_calibration_error_that_names_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from retold.evaluation import pan_filter
+
+    (tmp_path / "calibrations").mkdir()
+    monkeypatch.setattr(pan_filter.resources, "files", lambda package: tmp_path)
+    stretches = tmp_path / "calibrations" / pan_filter.filter_file_name("m", "stretches")
+    assert load_stretch_filter("m") is None
+    stretches.write_text("{not json", encoding="utf-8")
+    with pytest.raises(CalibrationError, match="cannot read the PAN stretch filter"):
+        load_stretch_filter("m")
+    fitted = PassageFilter("other", (0.0,) * len(STRETCH_FEATURES), 0.0, features=STRETCH_FEATURES)
+    stretches.write_text(json.dumps(fitted.to_dict()), encoding="utf-8")
+    with pytest.raises(CalibrationError, match="other"):
+        load_stretch_filter("m")
+    passages = tmp_path / "calibrations" / pan_filter.filter_file_name("m")
+    passages.write_text(json.dumps({**fitted.to_dict(), "model": "m"}), encoding="utf-8")
+    with pytest.raises(CalibrationError, match=r"passage filter .* other features"):
+        load_passage_filter("m")

@@ -147,7 +147,7 @@ class PassageFilter:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any], features: tuple[str, ...] = PASSAGE_FEATURES) -> PassageFilter:
-        kind = "passage" if features == PASSAGE_FEATURES else "stretch"
+        kind = "stretch" if features == STRETCH_FEATURES else "passage"
         try:
             if list(data["features"]) != list(features):
                 raise CalibrationError(
@@ -176,7 +176,7 @@ def _load(model: str, kind: str, features: tuple[str, ...]) -> PassageFilter | N
     path = resources.files("retold") / "calibrations" / filter_file_name(model, kind)
     if not path.is_file():
         return None
-    label = f"PAN {kind[:-1]} filter"
+    label = "PAN passage filter" if kind == "passages" else "PAN stretch filter"
     found = PassageFilter.from_dict(read_fitted(path, label), features)
     check_model(found.model, model, path, label)
     return found
