@@ -13,8 +13,9 @@ pair's cases. The logistic filter is scored out of fold (5 folds grouped by
 suspicious document) at a range of probability thresholds, beside the rule
 (two links, mean similarity 0.6): plagdet per class, overall, and false
 detections in the no-plagiarism pairs, with the kept passages post-processed
-into detections as ``retold pan`` does (``retold.evaluation.pan_post``) and,
-for reference, raw. With ``--passages``, the aligned passages are kept in that
+into detections as ``retold pan`` does (``retold.evaluation.pan_post``, with
+the rejected passages from ``pan.min_support_probability`` on as summary
+support) and, for reference, raw. With ``--passages``, the aligned passages are kept in that
 file and read back by later runs with the same ``--set`` settings (aligning
 takes minutes; the rest, about as long again).
 
@@ -109,13 +110,13 @@ def _candidates(
     return out
 
 
-def _post(jobs: list[tuple[Pair, list[Feature]]]) -> list[tuple[Pair, list[Feature]]]:
-    """Each readable pair's kept detections, post-processed as ``retold pan`` does (in a worker)."""
+def _post(jobs: list[tuple[Pair, list[Feature], list[Feature]]]) -> list[tuple[Pair, list[Feature]]]:
+    """Each readable pair's kept detections and summary support, post-processed as in retold pan."""
     cfg = pan_experiment.pipeline().config.pan.detections
     out = []
-    for (pair, texts), (_, found) in zip(_pair_texts([j[0] for j in jobs]), jobs, strict=True):
+    for (pair, texts), (_, found, support) in zip(_pair_texts([j[0] for j in jobs]), jobs, strict=True):
         if texts is not None:  # unreadable: as in retold pan, no detections
-            out.append((pair, post_process(found, *texts, cfg)))
+            out.append((pair, post_process(found, *texts, cfg, support)))
     return out
 
 
@@ -257,11 +258,21 @@ def main() -> None:
         ]
     )
 
-    def show(name: str, keep: np.ndarray, post: bool, weak_keep: np.ndarray | None = None) -> None:
+    def show(
+        name: str,
+        keep: np.ndarray,
+        post: bool,
+        weak_keep: np.ndarray | None = None,
+        support_from: float | None = config.pan.min_support_probability,
+    ) -> None:
+        """Score one choice of passages (and weak stretches); without ``support_from``, no summary support."""
         by_pair: dict[Pair, list[Feature]] = defaultdict(list)
-        for detection, k in zip(detections, keep, strict=True):
+        support: dict[Pair, list[Feature]] = defaultdict(list)
+        for detection, k, p in zip(detections, keep, probability, strict=True):
             if k:
                 by_pair[(detection.suspicious, detection.source)].append(detection)
+            elif support_from is not None and p >= support_from:
+                support[(detection.suspicious, detection.source)].append(detection)
         if weak_keep is not None:
             for (detection, _), k in zip(weak, weak_keep, strict=True):
                 if k:
@@ -270,7 +281,11 @@ def main() -> None:
         if post:
             jobs = [
                 [
-                    (pair, by_pair.get(pair, []) + (copied.get(pair, []) if config.pan.find_copies else []))
+                    (
+                        pair,
+                        by_pair.get(pair, []) + (copied.get(pair, []) if config.pan.find_copies else []),
+                        support.get(pair, []),
+                    )
                     for pair in pairs
                 ]
                 for pairs in by_suspicious.values()
@@ -296,7 +311,7 @@ def main() -> None:
     print(f"{'passages kept':<46} 02 / 03 / 04 / 05 plagdet | overall | false detections (01)")
     show("rule (2 links, similarity 0.6), raw", rule, post=False)
     show("filter out of fold, p >= 0.70, raw", probability >= 0.7, post=False)
-    show("rule, post-processed", rule, post=True)
+    show("rule, post-processed", rule, post=True, support_from=None)
     for threshold in np.arange(0.5, 0.75, 0.05):
         show(f"filter out of fold, p >= {threshold:.2f}, post", probability >= threshold, post=True)
     for threshold in np.arange(0.6, 0.95, 0.05):
@@ -312,6 +327,14 @@ def main() -> None:
             probability >= threshold,
             post=True,
             weak_keep=stretch_probability >= shipped_s,
+        )
+    for least in (None, 0.1, 0.2, 0.4, 0.5):
+        show(
+            f"p >= {shipped_p:.2f}, s >= {shipped_s:.2f}, summary support {least or 'none'}",
+            probability >= shipped_p,
+            post=True,
+            weak_keep=stretch_probability >= shipped_s,
+            support_from=least,
         )
     for threshold in (0.8, 0.85, 0.9):
         show(

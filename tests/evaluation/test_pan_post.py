@@ -182,3 +182,28 @@ def test_reworded_pieces_drawn_from_far_apart_are_one_summary_and_copied_ones_tw
 
     copied = [replace(first, source_length=300), replace(second, source_length=300)]
     assert post_process(copied, suspicious, source, CFG) == copied
+
+
+def test_a_weak_piece_beside_a_reported_one_completes_a_summary_but_is_never_reported_alone() -> None:
+    suspicious, source = filler("s", 3000), filler("r", 9000)
+    reported = Feature("s", 200, 300, "r", 500, 450)
+    beside = Feature("s", 600, 300, "r", 6000, 450)  # too weak to report: next to it, far on in the source
+    whole = Feature("s", 200, 700, "r", 0, len(source))
+    assert post_process([reported], suspicious, source, CFG) == [reported]
+    assert post_process([reported], suspicious, source, CFG, support=[beside]) == [whole]
+    assert post_process([], suspicious, source, CFG, support=[beside]) == []
+
+    over = Feature("s", 300, 300, "r", 6000, 450)  # over the reported piece: another reading of it
+    assert post_process([reported], suspicious, source, CFG, support=[over]) == [reported]
+    elsewhere = replace(beside, this_offset=2000)  # not close on the suspicious side
+    assert post_process([reported], suspicious, source, CFG, support=[elsewhere]) == [reported]
+
+
+def test_support_that_bridges_two_reported_pieces_without_a_summary_leaves_them_as_they_were() -> None:
+    suspicious, source = filler("s", 3000), filler("r", 9000)
+    first = Feature("s", 200, 300, "r", 500, 450)
+    second = Feature("s", 1000, 300, "r", 7000, 450)  # 500 apart: not one group on their own
+    bridge = Feature("s", 450, 600, "r", 3000, 450)  # joins them, lying over both
+    alone = post_process([first, second], suspicious, source, CFG)
+    assert alone == [first, second]
+    assert post_process([first, second], suspicious, source, CFG, support=[bridge]) == alone

@@ -74,6 +74,8 @@ class PanConfig:
         min_links: without a filter, a passage needs at least this many sentence links ...
         min_similarity: ... and at least this mean link similarity.
         min_probability: with a filter, the least probability of a reported passage.
+        min_support_probability: a passage below ``min_probability`` but at least this
+            is not reported, but may complete a summary (``pan_post``, step 5).
         find_copies: also report the stretches of shared word n-grams (``copies``).
         copies: what such a stretch needs (chosen on PAN13-train; docs/experiments.md).
         weak_seeds: with a stretch filter, stretches with at least this many seeds (but
@@ -86,6 +88,7 @@ class PanConfig:
     min_links: int = 2
     min_similarity: float = 0.6
     min_probability: float = 0.6
+    min_support_probability: float = 0.3
     find_copies: bool = True
     copies: NgramConfig = field(default_factory=lambda: NgramConfig(n=3, min_seeds=10))
     weak_seeds: int = 4
@@ -140,8 +143,9 @@ def detections_from(
     """The passages of a comparison (``a`` suspicious, ``b`` source) that become detections.
 
     With ``passage_filter`` and the ``alignment`` the comparison was made from,
-    the filter decides which passages are reported; otherwise the rule of
-    ``config``. With ``texts`` (the suspicious and the source text the
+    the filter decides which passages are reported (and which, too weak for
+    that, may still complete a summary); otherwise the rule of ``config``.
+    With ``texts`` (the suspicious and the source text the
     comparison's offsets refer to), shared n-gram stretches are added
     (:func:`copy_detections`, judged by ``stretch_filter`` where weak) and the
     reported passages are post-processed into detections
@@ -151,6 +155,7 @@ def detections_from(
         return []
     out = []
     judged: list[tuple[Feature, float]] = []
+    support = []
     for passage in comparison.passages:
         (a_start, a_end), (b_start, b_end) = passage.a, passage.b
         found = Feature(comparison.a.id, a_start, a_end - a_start, comparison.b.id, b_start, b_end - b_start)
@@ -158,6 +163,8 @@ def detections_from(
             probability = passage_filter.probability(passage_features(passage, alignment))
             judged.append((found, probability))
             if probability < config.min_probability:
+                if probability >= config.min_support_probability:
+                    support.append(found)
                 continue
         elif len(passage.links) < config.min_links or passage.similarity < config.min_similarity:
             continue
@@ -165,7 +172,7 @@ def detections_from(
     if texts is not None:
         if config.find_copies:
             out += copy_detections(comparison.a.id, comparison.b.id, texts, config, stretch_filter, judged)
-        out = post_process(out, texts[0], texts[1], config.detections)
+        out = post_process(out, texts[0], texts[1], config.detections, support)
     return out
 
 

@@ -25,7 +25,11 @@ detection. Six steps turn a pair's reported passages into its detections:
    lie in the source, whose source sides together span several times their
    suspicious side and a good part of the source, and are longer than their
    suspicious sides, are one summary of the whole source: a summary condenses
-   sentences drawn from all over its source.
+   sentences drawn from all over its source. Passages too weak to be reported
+   (``support``) may complete such a group when they lie beside its pieces on
+   the suspicious side, not over them: a summary's other sentences, linked
+   less surely, each to its own part of the source. They are reported only as
+   part of a summary.
 6. Size. A detection shorter than ``min_chars`` on either side is dropped: a
    shared heading or a stock sentence is not reuse of a passage.
 
@@ -44,8 +48,10 @@ Examples:
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from difflib import Match, SequenceMatcher
 
@@ -212,31 +218,61 @@ def trim_source(detection: Feature, suspicious: str, source: str, cfg: Detection
     return replace(detection, source_offset=b0, source_length=b1 - b0)
 
 
-def _summaries(detections: list[Feature], source_length: int, cfg: DetectionConfig) -> list[Feature]:
-    """Step 5: a group of detections close on the suspicious side, spread over the source, is a summary."""
-    groups: list[list[Feature]] = []
+def _summaries(
+    detections: list[Feature], source_length: int, cfg: DetectionConfig, support: Sequence[Feature] = ()
+) -> list[Feature]:
+    """Step 5: a group of detections close on the suspicious side, spread over the source, is a summary.
+
+    A group that takes in ``support`` pieces is a summary only when no two of its
+    members overlap on the suspicious side; a group of support alone is dropped.
+    """
+    groups: list[list[tuple[Feature, bool]]] = []
     ends: list[int] = []  # each group's end on the suspicious side
-    for d in sorted(detections, key=lambda f: f.this_offset):
+    members = [(d, True) for d in detections] + [(d, False) for d in support]
+    for d, is_reported in sorted(members, key=lambda m: (m[0].this_offset, not m[1])):
         if groups and d.this_offset - ends[-1] <= cfg.merge_gap:
-            groups[-1].append(d)
+            groups[-1].append((d, is_reported))
             ends[-1] = max(ends[-1], d.this_offset + d.this_length)
         else:
-            groups.append([d])
+            groups.append([(d, is_reported)])
             ends.append(d.this_offset + d.this_length)
     out: list[Feature] = []
     for group, a1 in zip(groups, ends, strict=True):
-        a0 = group[0].this_offset
-        spread = max(d.source_offset + d.source_length for d in group) - min(d.source_offset for d in group)
-        compression = sum(d.source_length for d in group) / max(1, sum(d.this_length for d in group))
-        if (
-            spread >= cfg.summary_ratio * (a1 - a0)
-            and spread >= cfg.summary_cover * source_length
-            and compression >= cfg.summary_compression
-        ):
-            out.append(replace(group[0], this_length=a1 - a0, source_offset=0, source_length=source_length))
+        reported = [d for d, r in group if r]
+        if not reported:
+            continue
+        if len(reported) < len(group):  # as if the support were not there, unless it makes a summary
+            pieces = [d for d, _ in group]
+            if _is_summary(pieces, a1, source_length, cfg, side_by_side=True):
+                out.append(_whole_source(pieces[0], a1, source_length))
+            else:
+                out += _summaries(reported, source_length, cfg)
+        elif _is_summary(reported, a1, source_length, cfg):
+            out.append(_whole_source(reported[0], a1, source_length))
         else:
-            out += group
+            out += reported
     return out
+
+
+def _is_summary(
+    group: list[Feature], a1: int, source_length: int, cfg: DetectionConfig, side_by_side: bool = False
+) -> bool:
+    """Whether a group (by suspicious offset, ending at ``a1``) condenses text from all over the source."""
+    overlapping = any(x.this_offset + x.this_length > y.this_offset for x, y in itertools.pairwise(group))
+    if side_by_side and overlapping:
+        return False
+    a0 = group[0].this_offset
+    spread = max(d.source_offset + d.source_length for d in group) - min(d.source_offset for d in group)
+    compression = sum(d.source_length for d in group) / max(1, sum(d.this_length for d in group))
+    return (
+        spread >= cfg.summary_ratio * (a1 - a0)
+        and spread >= cfg.summary_cover * source_length
+        and compression >= cfg.summary_compression
+    )
+
+
+def _whole_source(first: Feature, a1: int, source_length: int) -> Feature:
+    return replace(first, this_length=a1 - first.this_offset, source_offset=0, source_length=source_length)
 
 
 def _gap(start: int, length: int, other_start: int, other_length: int) -> int:
@@ -274,13 +310,20 @@ def _drop_overlaps(detections: list[Feature], cfg: DetectionConfig) -> list[Feat
 
 
 def post_process(
-    detections: list[Feature], suspicious: str, source: str, cfg: DetectionConfig
+    detections: list[Feature],
+    suspicious: str,
+    source: str,
+    cfg: DetectionConfig,
+    support: Sequence[Feature] = (),
 ) -> list[Feature]:
-    """One pair's detections, re-bounded, trimmed, merged, de-duplicated and sized (the six steps above)."""
+    """One pair's detections, re-bounded, trimmed, merged, de-duplicated and sized (the six steps above).
+
+    ``support`` holds passages too weak to report that may complete a summary (step 5).
+    """
     found = [exact_bounds(d, suspicious, source, cfg) for d in detections]
     found = [trim_source(d, suspicious, source, cfg) for d in found]
     found = _drop_overlaps(_merge(found, cfg), cfg)
     found = [trim_source(d, suspicious, source, cfg) for d in found]
     if cfg.summary_cover > 0:
-        found = _summaries(found, len(source), cfg)
+        found = _summaries(found, len(source), cfg, support)
     return [d for d in found if min(d.this_length, d.source_length) >= cfg.min_chars]
