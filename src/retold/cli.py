@@ -289,8 +289,9 @@ def pan(
     are read from SUSP_DIR and SRC_DIR. Pairs whose XML already exists in
     OUT_DIR are skipped, so an interrupted run continues where it stopped (use
     an empty OUT_DIR to rerun with other settings). Which aligned passages
-    become detections: the model's fitted passage filter (pan.min_probability),
-    or pan.min_links and pan.min_similarity without one; stretches of shared
+    become detections: the model's fitted passage filter (pan.min_probability;
+    passages it rejects from pan.min_support_probability on may still complete
+    a summary), or pan.min_links and pan.min_similarity without one; stretches of shared
     word n-grams are reported beside them (pan.find_copies, pan.copies.*), and
     weaker stretches where the model's fitted stretch filter accepts them
     (pan.weak_seeds, pan.min_stretch_probability).

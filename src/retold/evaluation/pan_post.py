@@ -258,8 +258,7 @@ def _is_summary(
     group: list[Feature], a1: int, source_length: int, cfg: DetectionConfig, side_by_side: bool = False
 ) -> bool:
     """Whether a group (by suspicious offset, ending at ``a1``) condenses text from all over the source."""
-    overlapping = any(x.this_offset + x.this_length > y.this_offset for x, y in itertools.pairwise(group))
-    if side_by_side and overlapping:
+    if side_by_side and not _apart(group):
         return False
     a0 = group[0].this_offset
     spread = max(d.source_offset + d.source_length for d in group) - min(d.source_offset for d in group)
@@ -269,6 +268,11 @@ def _is_summary(
         and spread >= cfg.summary_cover * source_length
         and compression >= cfg.summary_compression
     )
+
+
+def _apart(group: list[Feature]) -> bool:
+    """Whether no two of the group (by suspicious offset) overlap on the suspicious side."""
+    return all(x.this_offset + x.this_length <= y.this_offset for x, y in itertools.pairwise(group))
 
 
 def _whole_source(first: Feature, a1: int, source_length: int) -> Feature:
