@@ -240,12 +240,7 @@ def main() -> None:
     stretch_probability = _out_of_fold(w_x, w_y, w_fold, config.model, STRETCH_FEATURES)
     lexical = [k for k, name in enumerate(STRETCH_FEATURES) if name != "aligned"]
     lexical_names = tuple(STRETCH_FEATURES[k] for k in lexical)
-    no_aligned = np.zeros(len(w_y))
-    for k in range(5):
-        part = fit_passage_filter(
-            w_x[w_fold != k][:, lexical], w_y[w_fold != k], config.model, "", lexical_names
-        )
-        no_aligned[w_fold == k] = [part.probability(list(row)) for row in w_x[w_fold == k][:, lexical]]
+    no_aligned = _out_of_fold(w_x[:, lexical], w_y, w_fold, config.model, lexical_names)
 
     cases_by: dict[str, list[Feature]] = defaultdict(list)
     for folder, cases in truth.values():

@@ -28,7 +28,7 @@ from retold.comparison import Comparison
 from retold.errors import InputError
 from retold.evaluation.baselines import NgramConfig, ngram_stretches
 from retold.evaluation.pan_filter import PassageFilter, passage_features, stretch_features
-from retold.evaluation.pan_measures import Feature, Scores, score
+from retold.evaluation.pan_measures import Feature, Scores, overlaps, score
 from retold.evaluation.pan_post import DetectionConfig, post_process
 
 __all__ = [
@@ -176,16 +176,6 @@ def detections_from(
     return out
 
 
-def _overlaps(first: Feature, second: Feature) -> bool:
-    """Whether the two overlap on both sides."""
-    return (
-        first.this_offset < second.this_offset + second.this_length
-        and second.this_offset < first.this_offset + first.this_length
-        and first.source_offset < second.source_offset + second.source_length
-        and second.source_offset < first.source_offset + first.source_length
-    )
-
-
 def ngram_candidates(
     suspicious: str,
     source: str,
@@ -210,7 +200,7 @@ def ngram_candidates(
         if stretch.seeds >= config.copies.min_seeds:
             copies.append(found)
         elif judged is not None:
-            aligned = max((p for passage, p in judged if _overlaps(found, passage)), default=0.0)
+            aligned = max((p for passage, p in judged if overlaps(found, passage)), default=0.0)
             weak.append((found, stretch_features(stretch, *texts, aligned)))
     return copies, weak
 

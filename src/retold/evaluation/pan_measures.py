@@ -29,7 +29,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-__all__ = ["Feature", "Scores", "case_detected", "score"]
+__all__ = ["Feature", "Scores", "case_detected", "overlaps", "score"]
 
 Span = tuple[int, int]  # [start, end)
 
@@ -108,14 +108,19 @@ def _union_size(spans: Iterable[Span]) -> int:
     return total
 
 
+def overlaps(first: Feature, second: Feature) -> bool:
+    """Whether the two lie in the same pair of documents and overlap on both sides."""
+    return (
+        first.suspicious == second.suspicious
+        and first.source == second.source
+        and _overlap(first.this_span, second.this_span) is not None
+        and _overlap(first.source_span, second.source_span) is not None
+    )
+
+
 def case_detected(case: Feature, detection: Feature) -> bool:
     """Whether ``detection`` detects ``case`` in the sense of the PAN measures."""
-    return (
-        case.suspicious == detection.suspicious
-        and case.source == detection.source
-        and _overlap(case.this_span, detection.this_span) is not None
-        and _overlap(case.source_span, detection.source_span) is not None
-    )
+    return overlaps(case, detection)
 
 
 def _shared(first: Feature, others: Sequence[Feature]) -> int:
