@@ -34,7 +34,12 @@ from retold.evaluation.pan import (
     read_features,
     read_pan_pairs,
 )
-from retold.evaluation.pan_filter import PassageFilter, load_passage_filter, load_stretch_filter
+from retold.evaluation.pan_filter import (
+    PassageFilter,
+    load_edge_filter,
+    load_passage_filter,
+    load_stretch_filter,
+)
 from retold.evaluation.pan_measures import Feature, score
 from retold.ingest import read_document
 from retold.pipeline import Pipeline, Represented
@@ -44,14 +49,16 @@ _root: Path
 _cache: Path
 _filter: PassageFilter | None
 _stretch_filter: PassageFilter | None
+_edge_filter: PassageFilter | None
 
 
 def init(config: PipelineConfig, root: Path, cache: Path) -> None:
-    """A worker's state: the pipeline, the corpus, the cache and the shipped passage and stretch filters."""
-    global _pipeline, _root, _cache, _filter, _stretch_filter
+    """A worker's state: the pipeline, the corpus, the cache and the shipped PAN filters."""
+    global _pipeline, _root, _cache, _filter, _stretch_filter, _edge_filter
     _pipeline, _root, _cache = Pipeline(config), root, cache
     _filter = load_passage_filter(config.model)
     _stretch_filter = load_stretch_filter(config.model)
+    _edge_filter = load_edge_filter(config.model)
 
 
 def pipeline() -> Pipeline:
@@ -133,7 +140,7 @@ def _align(pairs: list[tuple[str, str]]) -> list[Found]:
         comparison, alignment = _pipeline.compare_aligned(a, b, with_differences=False)
         texts = (a.document.text, b.document.text)
         shipped = detections_from(
-            comparison, _pipeline.config.pan, alignment, _filter, texts, _stretch_filter
+            comparison, _pipeline.config.pan, alignment, _filter, texts, _stretch_filter, _edge_filter
         )
         out.append((suspicious, source, comparison, shipped))
     return out

@@ -294,7 +294,9 @@ def pan(
     a summary), or pan.min_links and pan.min_similarity without one; stretches of shared
     word n-grams are reported beside them (pan.find_copies, pan.copies.*), and
     weaker stretches where the model's fitted stretch filter accepts them
-    (pan.weak_seeds, pan.min_stretch_probability).
+    (pan.weak_seeds, pan.min_stretch_probability). The model's fitted edge
+    filter cuts lines and sentences at a detection's ends that its other side
+    does not share (pan.detections.edge_probability; 0 turns it off).
 
     \b
     Example:

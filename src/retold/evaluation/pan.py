@@ -139,6 +139,7 @@ def detections_from(
     passage_filter: PassageFilter | None = None,
     texts: tuple[str, str] | None = None,
     stretch_filter: PassageFilter | None = None,
+    edge_filter: PassageFilter | None = None,
 ) -> list[Feature]:
     """The passages of a comparison (``a`` suspicious, ``b`` source) that become detections.
 
@@ -149,7 +150,8 @@ def detections_from(
     comparison's offsets refer to), shared n-gram stretches are added
     (:func:`copy_detections`, judged by ``stretch_filter`` where weak) and the
     reported passages are post-processed into detections
-    (``config.detections``); without, each passage is one detection.
+    (``config.detections``, with ``edge_filter`` judging their ends); without,
+    each passage is one detection.
     """
     if comparison.score < config.min_score:
         return []
@@ -172,7 +174,7 @@ def detections_from(
     if texts is not None:
         if config.find_copies:
             out += copy_detections(comparison.a.id, comparison.b.id, texts, config, stretch_filter, judged)
-        out = post_process(out, texts[0], texts[1], config.detections, support)
+        out = post_process(out, texts[0], texts[1], config.detections, support, edge_filter)
     return out
 
 

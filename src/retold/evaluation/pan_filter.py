@@ -1,4 +1,4 @@
-"""Which aligned passages and weak word n-gram stretches become PAN detections: two fitted filters.
+"""Which aligned passages and weak word n-gram stretches become PAN detections, and where they end.
 
 Web pages on one subject share topical sentences, so the aligner finds
 passages between them that no one copied. A fixed rule (two links, mean
@@ -18,6 +18,11 @@ how alike in length the two sides are, how much of their content vocabulary
 they share, and how strongly the aligner links the same stretch. It is fitted
 in the same run (``-s``) and shipped beside the passage filter; without one,
 weak stretches are not reported.
+
+The edge filter judges the pieces (lines, sentences) at the ends of each
+side of a finished detection: whether the other side holds their words
+(:mod:`retold.evaluation.pan_edges`). It is fitted by
+``benchmarks/pan_edges.py -o``; without one, bounds are left as they are.
 """
 
 from __future__ import annotations
@@ -37,10 +42,12 @@ from retold.fingerprints import content_term_spans
 from retold.judge import check_model, read_fitted
 
 __all__ = [
+    "EDGE_FEATURES",
     "PASSAGE_FEATURES",
     "STRETCH_FEATURES",
     "PassageFilter",
     "fit_passage_filter",
+    "load_edge_filter",
     "load_passage_filter",
     "load_stretch_filter",
     "passage_features",
@@ -71,6 +78,21 @@ STRETCH_FEATURES = (
     "jaccard",  # Jaccard of the two sides' sets of content terms
     "containment",  # shared content terms / content terms of the side with fewer
     "aligned",  # highest passage-filter probability of an aligned passage overlapping it on both sides
+)
+
+
+EDGE_FEATURES = (  # of one piece near an end of one side of a detection (retold.evaluation.pan_edges)
+    "share",  # share of the piece's content terms that the other side of the detection holds
+    "rare_share",  # ... each weighted by 1 / log(1 + its count in the piece's own document)
+    "gram_share",  # share of the piece's word 3-grams that the other side holds
+    "chars",  # log(1 + characters)
+    "terms",  # log(1 + content terms)
+    "index",  # 0 for the outermost piece, 1 for the next
+    "at_start",  # 1 at the detection's start, 0 at its end
+    "suspicious",  # 1 on the suspicious side, 0 on the source side
+    "pieces",  # log(1 + pieces of this side of the detection)
+    "usual",  # median share of this side's pieces
+    "excess",  # share - usual
 )
 
 
@@ -146,13 +168,15 @@ class PassageFilter:
         }
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any], features: tuple[str, ...] = PASSAGE_FEATURES) -> PassageFilter:
-        kind = "stretch" if features == STRETCH_FEATURES else "passage"
+    def from_dict(
+        cls, data: dict[str, Any], features: tuple[str, ...] = PASSAGE_FEATURES, kind: str = ""
+    ) -> PassageFilter:
+        kind = kind or ("stretch" if features == STRETCH_FEATURES else "passage")
         try:
             if list(data["features"]) != list(features):
                 raise CalibrationError(
                     f"the PAN {kind} filter of '{data.get('model')}' uses other features than this "
-                    "version of retold; refit it with benchmarks/pan_passages.py"
+                    f"version of retold; refit it with benchmarks/{_FITTED_BY.get(kind, 'pan_passages.py')}"
                 )
             coefficients = tuple(float(c) for c in data["coefficients"])
             if len(coefficients) != len(features):
@@ -168,6 +192,9 @@ class PassageFilter:
             raise CalibrationError(f"malformed PAN {kind} filter: {exc}") from exc
 
 
+_FITTED_BY = {"edge": "pan_edges.py"}  # the script that fits each kind of filter, where not pan_passages.py
+
+
 def filter_file_name(model: str, kind: str = "passages") -> str:
     return model.replace("/", "__") + f".pan-{kind}.json"
 
@@ -176,8 +203,9 @@ def _load(model: str, kind: str, features: tuple[str, ...]) -> PassageFilter | N
     path = resources.files("retold") / "calibrations" / filter_file_name(model, kind)
     if not path.is_file():
         return None
-    label = "PAN passage filter" if kind == "passages" else "PAN stretch filter"
-    found = PassageFilter.from_dict(read_fitted(path, label), features)
+    name = {"passages": "passage", "stretches": "stretch", "edges": "edge"}[kind]
+    label = f"PAN {name} filter"
+    found = PassageFilter.from_dict(read_fitted(path, label), features, name)
     check_model(found.model, model, path, label)
     return found
 
@@ -198,6 +226,15 @@ def load_stretch_filter(model: str) -> PassageFilter | None:
         CalibrationError: the file exists but is unreadable, malformed or for another model.
     """
     return _load(model, "stretches", STRETCH_FEATURES)
+
+
+def load_edge_filter(model: str) -> PassageFilter | None:
+    """The shipped edge filter of ``model`` (:mod:`retold.evaluation.pan_edges`), or None (bounds stay).
+
+    Raises:
+        CalibrationError: the file exists but is unreadable, malformed or for another model.
+    """
+    return _load(model, "edges", EDGE_FEATURES)
 
 
 def fit_passage_filter(

@@ -1,7 +1,7 @@
 """From aligned passages to PAN detections: character bounds and one detection per reused region.
 
 The aligner works in whole sentences, and PAN measures characters, per
-detection. Six steps turn a pair's reported passages into its detections:
+detection. Seven steps turn a pair's reported passages into its detections:
 
 1. Exact bounds. A passage whose words lie largely in runs shared with the
    other side (a copy, edited or not) is re-bounded to its first and last
@@ -30,7 +30,11 @@ detection. Six steps turn a pair's reported passages into its detections:
    the suspicious side, not over them: a summary's other sentences, linked
    less surely, each to its own part of the source. They are reported only as
    part of a summary.
-6. Size. A detection shorter than ``min_chars`` on either side is dropped: a
+6. Edges. With an edge filter, the lines and sentences at the ends of each
+   side that the other side does not share are cut off
+   (:mod:`retold.evaluation.pan_edges`): a neighbouring sentence taken in by
+   the aligner, or by merging two readings of one reuse.
+7. Size. A detection shorter than ``min_chars`` on either side is dropped: a
    shared heading or a stock sentence is not reuse of a passage.
 
 Examples:
@@ -55,6 +59,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from difflib import Match, SequenceMatcher
 
+from retold.evaluation.pan_edges import trim_edges
+from retold.evaluation.pan_filter import PassageFilter
 from retold.evaluation.pan_measures import Feature
 from retold.fingerprints import content_term_spans
 
@@ -97,6 +103,9 @@ class DetectionConfig:
             many times their suspicious sides (pieces copied about word for word, each
             as long as its origin, are neighbouring reuses, not a summary) become one
             detection of the whole source; ``summary_cover`` 0 turns it off.
+        edge_probability: with an edge filter, an end piece it gives less than this is
+            cut (step 6); 0 turns it off ...
+        edge_pieces: ... up to this many pieces from each end of each side.
         min_chars: detections shorter than this on either side are dropped.
     """
 
@@ -117,6 +126,8 @@ class DetectionConfig:
     summary_ratio: float = 2.5
     summary_cover: float = 0.1
     summary_compression: float = 1.2
+    edge_probability: float = 0.6
+    edge_pieces: int = 2
     min_chars: int = 150
 
 
@@ -319,10 +330,12 @@ def post_process(
     source: str,
     cfg: DetectionConfig,
     support: Sequence[Feature] = (),
+    edge_filter: PassageFilter | None = None,
 ) -> list[Feature]:
-    """One pair's detections, re-bounded, trimmed, merged, de-duplicated and sized (the six steps above).
+    """One pair's detections, re-bounded, trimmed, merged, de-duplicated and sized (the seven steps above).
 
-    ``support`` holds passages too weak to report that may complete a summary (step 5).
+    ``support`` holds passages too weak to report that may complete a summary
+    (step 5); ``edge_filter`` judges the pieces at the detections' ends (step 6).
     """
     found = [exact_bounds(d, suspicious, source, cfg) for d in detections]
     found = [trim_source(d, suspicious, source, cfg) for d in found]
@@ -330,4 +343,6 @@ def post_process(
     found = [trim_source(d, suspicious, source, cfg) for d in found]
     if cfg.summary_cover > 0:
         found = _summaries(found, len(source), cfg, support)
+    if edge_filter is not None and cfg.edge_probability > 0:
+        found = trim_edges(found, suspicious, source, edge_filter, cfg.edge_probability, cfg.edge_pieces)
     return [d for d in found if min(d.this_length, d.source_length) >= cfg.min_chars]

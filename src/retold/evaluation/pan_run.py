@@ -24,7 +24,7 @@ from pathlib import Path
 from retold.config import PipelineConfig
 from retold.errors import InputError
 from retold.evaluation.pan import detection_file, detections_from, write_detections
-from retold.evaluation.pan_filter import load_passage_filter, load_stretch_filter
+from retold.evaluation.pan_filter import load_edge_filter, load_passage_filter, load_stretch_filter
 from retold.graph import edge_groups
 
 logger = logging.getLogger(__name__)
@@ -73,6 +73,7 @@ class _Worker:
         self.pan = config.pan
         self.passage_filter = load_passage_filter(config.model)
         self.stretch_filter = load_stretch_filter(config.model)
+        self.edge_filter = load_edge_filter(config.model)
         self.src_dir, self.susp_dir, self.out_dir = src_dir, susp_dir, out_dir
 
     def run(self, chunk: list[Pair]) -> list[PairResult]:
@@ -108,6 +109,7 @@ class _Worker:
                 self.passage_filter,
                 (a.document.text, b.document.text),
                 self.stretch_filter,
+                self.edge_filter,
             )
             write_detections(self.out_dir, suspicious, source, detections)
             results.append(PairResult(suspicious, source, len(detections)))
@@ -167,6 +169,7 @@ def run_pan(
     Pipeline(config)  # a missing or broken model fails here, once, not in every worker
     load_passage_filter(config.model)  # ... and so does a broken passage filter
     load_stretch_filter(config.model)  # ... or stretch filter
+    load_edge_filter(config.model)  # ... or edge filter
     single = dataclasses.replace(config, threads=1)
     context = multiprocessing.get_context("spawn")  # never fork a process holding ONNX threads
     with context.Pool(
