@@ -130,7 +130,8 @@ def main() -> None:
         args.workers, initializer=pan_experiment.init, initargs=(single, args.pan, args.cache)
     ) as pool:
         untrimmed: dict[Pair, list[Feature]] | None = None
-        making = [item for item in args.set if not item.startswith("pan.detections.edge_")]  # the rest: after
+        # The edge settings act on the stored detections, so they do not make them stale.
+        making = [item for item in args.set if not item.startswith("pan.detections.edge_")]
         if args.detections and args.detections.exists():
             with args.detections.open("rb") as handle:
                 stored = pickle.load(handle)  # our own file, written below
@@ -206,10 +207,10 @@ def main() -> None:
         print(f"wrote {args.output}")
 
 
-def _auc(y: np.ndarray, score: np.ndarray) -> float:
+def _auc(y: np.ndarray, chance: np.ndarray) -> float:
     from sklearn.metrics import roc_auc_score
 
-    return float(roc_auc_score(y, score))
+    return float(roc_auc_score(y, chance))
 
 
 if __name__ == "__main__":
