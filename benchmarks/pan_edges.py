@@ -32,7 +32,7 @@ from pathlib import Path
 
 import numpy as np
 import pan_experiment
-from pan_experiment import read_truth, represented_pairs
+from pan_experiment import read_truth, represented_pairs, share_inside
 
 from retold.config import load_config
 from retold.evaluation.pan_edges import edge_pieces, trim_edges
@@ -45,15 +45,6 @@ Pair = tuple[str, str]
 def _detections(pairs: list[Pair]) -> list[tuple[Pair, list[Feature]]]:
     """Each pair's detections with the edge step off (in a pan_experiment worker)."""
     return [((s, r), found) for s, r, _, found in pan_experiment._align(pairs)]
-
-
-def _inside(start: int, end: int, spans: list[tuple[int, int]]) -> float:
-    covered = sum(max(0, min(end, e) - max(start, s)) for s, e in spans)
-    return covered / max(1, end - start)
-
-
-def _whole_source(detection: Feature, source: str) -> bool:
-    return detection.source_offset == 0 and detection.source_length == len(source)
 
 
 def _pieces(
@@ -73,11 +64,9 @@ def _pieces(
             False: [(c.source_offset, c.source_offset + c.source_length) for c in cases],
         }
         rows = []
-        for detection in found:
-            if _whole_source(detection, source):
-                continue
+        for detection in found:  # a detection of the whole source has no edge pieces
             for piece in edge_pieces(detection, suspicious, source, most):
-                label = int(_inside(*piece.span, spans[piece.suspicious_side]) >= 0.5)
+                label = int(share_inside(*piece.span, spans[piece.suspicious_side]) >= 0.5)
                 rows.append((list(piece.features), label))
         out.append((pair, rows))
     return out
@@ -102,10 +91,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--pan", type=Path, required=True)
-    parser.add_argument("--cache", type=Path, required=True)
-    parser.add_argument("--workers", type=int, default=multiprocessing.cpu_count())
-    parser.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", help="a setting to try")
+    pan_experiment.add_corpus_arguments(parser)
     parser.add_argument(
         "--detections",
         type=Path,

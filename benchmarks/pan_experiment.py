@@ -130,6 +130,20 @@ def read_truth(
     return truth
 
 
+def add_corpus_arguments(parser: argparse.ArgumentParser) -> None:
+    """The options every PAN benchmark over the document cache takes."""
+    parser.add_argument("--pan", type=Path, required=True)
+    parser.add_argument("--cache", type=Path, required=True)
+    parser.add_argument("--workers", type=int, default=multiprocessing.cpu_count())
+    parser.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", help="a setting to try")
+
+
+def share_inside(start: int, end: int, spans: list[tuple[int, int]]) -> float:
+    """Share of ``[start, end)`` that lies inside the (disjoint) ``spans``."""
+    covered = sum(max(0, min(end, e) - max(start, s)) for s, e in spans)
+    return covered / max(1, end - start)
+
+
 def _align(pairs: list[tuple[str, str]]) -> list[Found]:
     """Each pair's comparison, and its detections as ``retold pan`` makes them (with the passage filter)."""
     out: list[Found] = []
@@ -150,12 +164,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--pan", type=Path, required=True)
-    parser.add_argument("--cache", type=Path, required=True)
-    parser.add_argument("--set", action="append", default=[], metavar="KEY=VALUE")
+    add_corpus_arguments(parser)
     parser.add_argument("--classes", help="comma-separated class prefixes, e.g. 01,02")
     parser.add_argument("--sample", type=int, help="pairs per class (random, fixed seed)")
-    parser.add_argument("--workers", type=int, default=multiprocessing.cpu_count())
     parser.add_argument("--grid", action="store_true", help="also score a grid of pan.* passage filters")
     args = parser.parse_args()
     config = load_config(overrides=dict(item.split("=", 1) for item in args.set))

@@ -15,7 +15,8 @@ suspicious document) at a range of probability thresholds, beside the rule
 detections in the no-plagiarism pairs, with the kept passages post-processed
 into detections as ``retold pan`` does (``retold.evaluation.pan_post``, with
 the rejected passages from ``pan.min_support_probability`` on as summary
-support) and, for reference, raw. With ``--passages``, the aligned passages are kept in that
+support; without the edge step, which ``pan_edges.py`` fits and scores on top
+of these detections) and, for reference, raw. With ``--passages``, the aligned passages are kept in that
 file and read back by later runs with the same ``--set`` settings (aligning
 takes minutes; the rest, about as long again).
 
@@ -44,7 +45,7 @@ from pathlib import Path
 
 import numpy as np
 import pan_experiment
-from pan_experiment import read_truth, represented_pairs
+from pan_experiment import read_truth, represented_pairs, share_inside
 
 from retold.align import align
 from retold.config import load_config
@@ -123,11 +124,7 @@ def _post(jobs: list[tuple[Pair, list[Feature], list[Feature]]]) -> list[tuple[P
 def _inside(detection: Feature, cases: list[Feature]) -> float:
     """Share of the detection's suspicious-side characters inside the cases."""
     start, end = detection.this_offset, detection.this_offset + detection.this_length
-    covered = 0
-    for case in cases:
-        lo, hi = max(start, case.this_offset), min(end, case.this_offset + case.this_length)
-        covered += max(0, hi - lo)
-    return covered / max(1, end - start)
+    return share_inside(start, end, [(c.this_offset, c.this_offset + c.this_length) for c in cases])
 
 
 def _out_of_fold(
@@ -144,10 +141,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--pan", type=Path, required=True)
-    parser.add_argument("--cache", type=Path, required=True)
-    parser.add_argument("--workers", type=int, default=multiprocessing.cpu_count())
-    parser.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", help="a setting to try")
+    pan_experiment.add_corpus_arguments(parser)
     parser.add_argument(
         "--passages", type=Path, help="keep the aligned passages in this file and read them back next time"
     )

@@ -2,19 +2,13 @@
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
-
-import pytest
-
 from retold.encoders import DEFAULT_MODEL
-from retold.errors import CalibrationError
 from retold.evaluation.pan_edges import edge_pieces, pieces, trim_edges
 from retold.evaluation.pan_filter import EDGE_FEATURES, PassageFilter, load_edge_filter
 from retold.evaluation.pan_measures import Feature
 from retold.evaluation.pan_post import DetectionConfig, post_process
 
-# The suspicious page's own menu line ends where the reused report begins, with no full stop between.
+# The suspicious page's own menu line, with no full stop, right before the reused report.
 MENU = "Garden centre opening hours Monday to Saturday plus café vouchers\n"
 REUSED = (
     "The river Lune rose by two metres overnight after heavy rain over the Pennines.\n"
@@ -92,6 +86,7 @@ def test_trimming_never_cuts_a_side_away_and_leaves_summaries_and_kept_pieces_al
     )
     summary = _detection((wide.this_offset, wide.this_offset + wide.this_length), (0, len(SOURCE)))
     assert trim_edges([summary], SUSPICIOUS, SOURCE, cut_all, 0.5) == [summary]
+    assert edge_pieces(summary, SUSPICIOUS, SOURCE) == []
     one_line = _detection((0, len("Welcome to our pages.")), (0, len("Weather desk, Lancaster.")))
     assert trim_edges([one_line], SUSPICIOUS, SOURCE, cut_all, 0.5) == [one_line]
 
@@ -118,25 +113,3 @@ def test_post_processing_trims_edges_with_a_filter_and_not_when_turned_off() -> 
     assert trimmed.this_offset == SUSPICIOUS.index(REUSED)
     off = DetectionConfig(margin=0, edge_probability=0.0)
     assert post_process([wide], SUSPICIOUS, SOURCE, off, edge_filter=_cut_unshared()) == [plain]
-
-
-def test_a_damaged_or_foreign_edge_filter_is_a_calibration_error_that_names_it(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    from retold.evaluation import pan_filter
-
-    (tmp_path / "calibrations").mkdir()
-    monkeypatch.setattr(pan_filter.resources, "files", lambda package: tmp_path)
-    edges = tmp_path / "calibrations" / pan_filter.filter_file_name("m", "edges")
-    assert load_edge_filter("m") is None
-    edges.write_text("[1, 2", encoding="utf-8")
-    with pytest.raises(CalibrationError, match="cannot read the PAN edge filter"):
-        load_edge_filter("m")
-    fitted = PassageFilter("m", (0.0,) * 3, 0.0, features=EDGE_FEATURES[:3])
-    edges.write_text(json.dumps(fitted.to_dict()), encoding="utf-8")
-    with pytest.raises(CalibrationError, match=r"edge filter .* other features .*pan_edges\.py"):
-        load_edge_filter("m")
-    other = PassageFilter("other", (0.0,) * len(EDGE_FEATURES), 0.0, features=EDGE_FEATURES)
-    edges.write_text(json.dumps(other.to_dict()), encoding="utf-8")
-    with pytest.raises(CalibrationError, match="other"):
-        load_edge_filter("m")

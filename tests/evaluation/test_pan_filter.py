@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -14,10 +15,12 @@ from retold.encoders import DEFAULT_MODEL
 from retold.errors import CalibrationError
 from retold.evaluation.pan import PanConfig, detections_from
 from retold.evaluation.pan_filter import (
+    EDGE_FEATURES,
     PASSAGE_FEATURES,
     STRETCH_FEATURES,
     PassageFilter,
     fit_passage_filter,
+    load_edge_filter,
     load_passage_filter,
     load_stretch_filter,
     passage_features,
@@ -133,22 +136,39 @@ def test_detections_follow_the_filter_when_given_the_alignment() -> None:
     assert any(d.this_offset < start + len(copied) and d.this_offset + d.this_length > start for d in found)
 
 
-def test_a_damaged_shipped_filter_is_a_calibration_error_that_names_it(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+@pytest.mark.parametrize(
+    ("kind", "load", "features", "name", "script"),
+    [
+        ("stretches", load_stretch_filter, STRETCH_FEATURES, "stretch", "pan_passages.py"),
+        ("edges", load_edge_filter, EDGE_FEATURES, "edge", "pan_edges.py"),
+    ],
+)
+def test_a_damaged_stale_or_foreign_shipped_filter_is_a_calibration_error_that_names_it(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    kind: str,
+    load: Callable[[str], PassageFilter | None],
+    features: tuple[str, ...],
+    name: str,
+    script: str,
 ) -> None:
     from retold.evaluation import pan_filter
 
     (tmp_path / "calibrations").mkdir()
     monkeypatch.setattr(pan_filter.resources, "files", lambda package: tmp_path)
-    stretches = tmp_path / "calibrations" / pan_filter.filter_file_name("m", "stretches")
-    assert load_stretch_filter("m") is None
-    stretches.write_text("{not json", encoding="utf-8")
-    with pytest.raises(CalibrationError, match="cannot read the PAN stretch filter"):
-        load_stretch_filter("m")
-    fitted = PassageFilter("other", (0.0,) * len(STRETCH_FEATURES), 0.0, features=STRETCH_FEATURES)
-    stretches.write_text(json.dumps(fitted.to_dict()), encoding="utf-8")
+    stored = tmp_path / "calibrations" / pan_filter.filter_file_name("m", kind)
+    assert load("m") is None
+    stored.write_text("{not json", encoding="utf-8")
+    with pytest.raises(CalibrationError, match=f"cannot read the PAN {name} filter"):
+        load("m")
+    stale = PassageFilter("m", (0.0,) * 3, 0.0, features=features[:3])
+    stored.write_text(json.dumps(stale.to_dict()), encoding="utf-8")
+    with pytest.raises(CalibrationError, match=rf"{name} filter .* other features .*{script}"):
+        load("m")
+    fitted = PassageFilter("other", (0.0,) * len(features), 0.0, features=features)
+    stored.write_text(json.dumps(fitted.to_dict()), encoding="utf-8")
     with pytest.raises(CalibrationError, match="other"):
-        load_stretch_filter("m")
+        load("m")
     passages = tmp_path / "calibrations" / pan_filter.filter_file_name("m")
     passages.write_text(json.dumps({**fitted.to_dict(), "model": "m"}), encoding="utf-8")
     with pytest.raises(CalibrationError, match=r"passage filter .* other features"):

@@ -146,8 +146,18 @@ def _spans(detection: Feature) -> tuple[tuple[int, int], tuple[int, int]]:
     )
 
 
+def _of_whole_source(detection: Feature, source: str) -> bool:
+    """A summary of the whole source (``pan_post`` step 5): its bounds are not the edge filter's to judge."""
+    return detection.source_offset == 0 and detection.source_length == len(source)
+
+
 def edge_pieces(detection: Feature, suspicious: str, source: str, most: int = 2) -> list[EdgePiece]:
-    """The first and last ``most`` pieces of both sides of a detection (never all of a side's pieces)."""
+    """The first and last ``most`` pieces of both sides of a detection (never all of a side's pieces).
+
+    A detection of the whole source has none.
+    """
+    if _of_whole_source(detection, source):
+        return []
     a, b = _Document(suspicious), _Document(source)
     a_span, b_span = _spans(detection)
     return (
@@ -195,7 +205,7 @@ def trim_edges(
     a, b = _Document(suspicious), _Document(source)
     out = []
     for detection in detections:
-        if detection.source_offset == 0 and detection.source_length == len(source):
+        if _of_whole_source(detection, source):
             out.append(detection)
             continue
         a_span, b_span = _spans(detection)

@@ -168,15 +168,13 @@ class PassageFilter:
         }
 
     @classmethod
-    def from_dict(
-        cls, data: dict[str, Any], features: tuple[str, ...] = PASSAGE_FEATURES, kind: str = ""
-    ) -> PassageFilter:
-        kind = kind or ("stretch" if features == STRETCH_FEATURES else "passage")
+    def from_dict(cls, data: dict[str, Any], features: tuple[str, ...] = PASSAGE_FEATURES) -> PassageFilter:
+        kind, script = _KINDS.get(features, ("passage", "pan_passages.py"))
         try:
             if list(data["features"]) != list(features):
                 raise CalibrationError(
                     f"the PAN {kind} filter of '{data.get('model')}' uses other features than this "
-                    f"version of retold; refit it with benchmarks/{_FITTED_BY.get(kind, 'pan_passages.py')}"
+                    f"version of retold; refit it with benchmarks/{script}"
                 )
             coefficients = tuple(float(c) for c in data["coefficients"])
             if len(coefficients) != len(features):
@@ -192,7 +190,11 @@ class PassageFilter:
             raise CalibrationError(f"malformed PAN {kind} filter: {exc}") from exc
 
 
-_FITTED_BY = {"edge": "pan_edges.py"}  # the script that fits each kind of filter, where not pan_passages.py
+_KINDS = {  # each filter's features: its name in messages, and the benchmark script that fits it
+    PASSAGE_FEATURES: ("passage", "pan_passages.py"),
+    STRETCH_FEATURES: ("stretch", "pan_passages.py"),
+    EDGE_FEATURES: ("edge", "pan_edges.py"),
+}
 
 
 def filter_file_name(model: str, kind: str = "passages") -> str:
@@ -203,9 +205,8 @@ def _load(model: str, kind: str, features: tuple[str, ...]) -> PassageFilter | N
     path = resources.files("retold") / "calibrations" / filter_file_name(model, kind)
     if not path.is_file():
         return None
-    name = {"passages": "passage", "stretches": "stretch", "edges": "edge"}[kind]
-    label = f"PAN {name} filter"
-    found = PassageFilter.from_dict(read_fitted(path, label), features, name)
+    label = f"PAN {_KINDS[features][0]} filter"
+    found = PassageFilter.from_dict(read_fitted(path, label), features)
     check_model(found.model, model, path, label)
     return found
 
