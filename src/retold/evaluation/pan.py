@@ -66,7 +66,7 @@ class PanConfig:
     are reported when the filter accepts them (``weak_seeds``,
     ``min_stretch_probability``). Everything reported is turned into detections
     by :func:`retold.evaluation.pan_post.post_process` (character bounds,
-    merging, overlaps, summaries, size; ``detections``).
+    merging, overlaps, summaries, edges with an edge filter, size; ``detections``).
 
     Attributes:
         min_score: only pairs whose reuse probability is at least this report passages
